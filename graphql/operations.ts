@@ -1,0 +1,98 @@
+/**
+ * Typed Admin operations: each document under graphql/admin/ paired with the
+ * result and variables types codegen derived for it.
+ *
+ * Sources come from graphql/generated/admin.documents.ts, a plain TS module that
+ * `npm run codegen` writes from the .graphql files. That choice (rather than
+ * `import source from "./admin/ShopInfo.graphql?raw"`) is deliberate: `?raw` is a
+ * Vite feature, so it works in Remix and vitest but not in `tsx` scripts or plain
+ * Node; the generated module works in all of them. tests/graphql/operations.test.ts
+ * fails when a document has no export here or the export's source differs.
+ *
+ * Adding an operation: write graphql/admin/<Name>.graphql, run `npm run codegen`,
+ * add one line below.
+ */
+import * as documents from "./generated/admin.documents";
+import type {
+  BulkOperationRunQueryMutation,
+  BulkOperationRunQueryMutationVariables,
+  BulkOperationStatusQuery,
+  BulkOperationStatusQueryVariables,
+  InventoryAdjustQuantitiesMutation,
+  InventoryAdjustQuantitiesMutationVariables,
+  InventoryLevelsPageQuery,
+  InventoryLevelsPageQueryVariables,
+  InventoryMoveQuantitiesMutation,
+  InventoryMoveQuantitiesMutationVariables,
+  LocationsPageQuery,
+  LocationsPageQueryVariables,
+  MetafieldsSetMutation,
+  MetafieldsSetMutationVariables,
+  OrdersPageQuery,
+  OrdersPageQueryVariables,
+  ProductsPageQuery,
+  ProductsPageQueryVariables,
+  ShopInfoQuery,
+  ShopInfoQueryVariables,
+  WebhookSubscriptionsPageQuery,
+  WebhookSubscriptionsPageQueryVariables,
+} from "./generated/admin.types";
+
+/** A document as codegen describes it: one named query or mutation. */
+export interface AdminDocument {
+  readonly name: string;
+  readonly kind: "query" | "mutation";
+  /** True when the root field carries `@idempotent(key:)`: Shopify dedupes a resend. */
+  readonly idempotent: boolean;
+  readonly source: string;
+}
+
+/**
+ * An Admin operation with its result (`TData`) and variables (`TVariables`) types.
+ * The types exist only at compile time: `__types` is never set.
+ */
+export interface AdminOperation<TData, TVariables> extends AdminDocument {
+  readonly __types?: { readonly data: TData; readonly variables: TVariables };
+}
+
+/** Result type of an operation, e.g. `OperationData<typeof ShopInfo>`. */
+export type OperationData<TOperation> = TOperation extends AdminOperation<infer TData, unknown> ? TData : never;
+/** Variables type of an operation, e.g. `OperationVariables<typeof ProductsPage>`. */
+export type OperationVariables<TOperation> =
+  TOperation extends AdminOperation<unknown, infer TVariables> ? TVariables : never;
+
+/** Pairs a generated document with its generated types. */
+export function op<TData, TVariables>(document: AdminDocument): AdminOperation<TData, TVariables> {
+  return {
+    name: document.name,
+    kind: document.kind,
+    idempotent: document.idempotent,
+    source: document.source,
+  };
+}
+
+export const ShopInfo = op<ShopInfoQuery, ShopInfoQueryVariables>(documents.ShopInfoDocument);
+export const ProductsPage = op<ProductsPageQuery, ProductsPageQueryVariables>(documents.ProductsPageDocument);
+export const LocationsPage = op<LocationsPageQuery, LocationsPageQueryVariables>(documents.LocationsPageDocument);
+export const InventoryLevelsPage = op<InventoryLevelsPageQuery, InventoryLevelsPageQueryVariables>(
+  documents.InventoryLevelsPageDocument,
+);
+export const OrdersPage = op<OrdersPageQuery, OrdersPageQueryVariables>(documents.OrdersPageDocument);
+export const WebhookSubscriptionsPage = op<WebhookSubscriptionsPageQuery, WebhookSubscriptionsPageQueryVariables>(
+  documents.WebhookSubscriptionsPageDocument,
+);
+export const BulkOperationStatus = op<BulkOperationStatusQuery, BulkOperationStatusQueryVariables>(
+  documents.BulkOperationStatusDocument,
+);
+
+export const MetafieldsSet = op<MetafieldsSetMutation, MetafieldsSetMutationVariables>(documents.MetafieldsSetDocument);
+export const InventoryAdjustQuantities = op<
+  InventoryAdjustQuantitiesMutation,
+  InventoryAdjustQuantitiesMutationVariables
+>(documents.InventoryAdjustQuantitiesDocument);
+export const InventoryMoveQuantities = op<InventoryMoveQuantitiesMutation, InventoryMoveQuantitiesMutationVariables>(
+  documents.InventoryMoveQuantitiesDocument,
+);
+export const BulkOperationRunQuery = op<BulkOperationRunQueryMutation, BulkOperationRunQueryMutationVariables>(
+  documents.BulkOperationRunQueryDocument,
+);
