@@ -1,0 +1,103 @@
+/**
+ * Runs the store emulator from the command line:
+ *
+ *   npx tsx emulator/cli.ts --port 4010 --seed emulator/seed/default.json \
+ *     --app-url http://127.0.0.1:3000 --api-secret <secret> --access-token <token>
+ *
+ * See emulator/README.md for every flag and the control endpoints.
+ */
+import { parseArgs } from "node:util";
+
+import { API_VERSION } from "../app/api-version";
+import { startEmulator } from "./server";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "4010" },
+    host: { type: "string", default: "127.0.0.1" },
+    seed: { type: "string", default: "emulator/seed/default.json" },
+    "app-url": { type: "string" },
+    "api-secret": { type: "string" },
+    "access-token": { type: "string" },
+    "bucket-size": { type: "string" },
+    "restore-rate": { type: "string" },
+    "no-webhooks": { type: "boolean", default: false },
+    "webhook-seed": { type: "string" },
+    "duplicate-probability": { type: "string" },
+    "duplicate-count": { type: "string" },
+    "reorder-window-ms": { type: "string" },
+    "webhook-delay-ms": { type: "string" },
+    "time-scale": { type: "string" },
+    help: { type: "boolean", default: false },
+  },
+});
+
+const usage = `Usage: npx tsx emulator/cli.ts --app-url URL --api-secret SECRET --access-token TOKEN [options]
+  --port N                    listen port (default 4010; 0 picks a free one)
+  --host H                    listen address (default 127.0.0.1)
+  --seed FILE                 seed JSON (default emulator/seed/default.json)
+  --bucket-size N             throttle bucket size (default 2000)
+  --restore-rate N            throttle restore rate, points/s (default 100)
+  --no-webhooks               do not deliver webhooks
+  --webhook-seed N            seed the webhook PRNG (repeatable duplicates/reordering)
+  --duplicate-probability P   chance an event is delivered twice or more (0..1)
+  --duplicate-count N         extra copies of a duplicated event (default 1)
+  --reorder-window-ms N       random extra delay per delivery (reordering)
+  --webhook-delay-ms N        base delay before a delivery
+  --time-scale X              retry backoff scale (1 = Shopify's ~4 h schedule)
+Environment fallbacks: SHOPIFY_APP_URL, SHOPIFY_API_SECRET, EMULATOR_ACCESS_TOKEN.`;
+
+function number(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got "${value}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const appUrl = values["app-url"] ?? process.env.SHOPIFY_APP_URL;
+  const apiSecret = values["api-secret"] ?? process.env.SHOPIFY_API_SECRET;
+  const accessToken = values["access-token"] ?? process.env.EMULATOR_ACCESS_TOKEN;
+  if (!appUrl || !apiSecret || !accessToken) {
+    console.error(`Missing ${[!appUrl && "--app-url", !apiSecret && "--api-secret", !accessToken && "--access-token"].filter(Boolean).join(", ")}\n\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
+  const webhookSeed = number("webhook-seed", values["webhook-seed"]);
+  const emulator = await startEmulator({
+    port: number("port", values.port) ?? 4010,
+    host: values.host,
+    seedFile: values.seed,
+    appUrl,
+    apiSecret,
+    accessToken,
+    throttle: { maximumAvailable: number("bucket-size", values["bucket-size"]), restoreRate: number("restore-rate", values["restore-rate"]) },
+    webhooks: {
+      enabled: !values["no-webhooks"],
+      ...(webhookSeed !== undefined ? { seed: webhookSeed } : {}),
+      ...(values["duplicate-probability"] !== undefined ? { duplicateProbability: number("duplicate-probability", values["duplicate-probability"]) } : {}),
+      ...(values["duplicate-count"] !== undefined ? { duplicateCount: number("duplicate-count", values["duplicate-count"]) } : {}),
+      ...(values["reorder-window-ms"] !== undefined ? { reorderWindowMs: number("reorder-window-ms", values["reorder-window-ms"]) } : {}),
+      ...(values["webhook-delay-ms"] !== undefined ? { delayMs: number("webhook-delay-ms", values["webhook-delay-ms"]) } : {}),
+      ...(values["time-scale"] !== undefined ? { timeScale: number("time-scale", values["time-scale"]) } : {}),
+    },
+  });
+  console.log(`Shopify store emulator (Admin API ${API_VERSION}) for ${emulator.store.shop.myshopifyDomain}`);
+  console.log(`  GraphQL:   ${emulator.graphqlUrl}`);
+  console.log(`  Control:   ${emulator.url}/__emulator/  (health, state, reset, webhooks, throttle, orders, …)`);
+  console.log(`  Webhooks:  ${values["no-webhooks"] ? "off" : `${appUrl.replace(/\/+$/, "")}/webhooks/<topic>`}`);
+  const stop = (): void => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
