@@ -1,0 +1,98 @@
+/**
+ * Shop scoping. Every table carries `shop`; app code reaches shop data only
+ * through `forShop(prisma, shop)`, a client whose every query on every model
+ * is filtered by that shop and whose every write is stamped with it. A write
+ * naming another shop is refused, so data of shop A can never be read or
+ * changed through shop B's client.
+ */
+import type { PrismaClient } from "@prisma/client";
+
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+export class ShopScopeError extends Error {
+  override name = "ShopScopeError";
+}
+
+export function assertShopDomain(shop: string): string {
+  if (!SHOP_DOMAIN.test(shop)) {
+    throw new ShopScopeError(`"${shop}" is not a shop domain (expected <name>.myshopify.com)`);
+  }
+  return shop;
+}
+
+type Args = Record<string, unknown>;
+
+const WHERE_OPERATIONS = new Set([
+  "findUnique",
+  "findUniqueOrThrow",
+  "findFirst",
+  "findFirstOrThrow",
+  "findMany",
+  "update",
+  "updateMany",
+  "updateManyAndReturn",
+  "delete",
+  "deleteMany",
+  "count",
+  "aggregate",
+  "groupBy",
+]);
+
+function stamp(data: unknown, shop: string, model: string): Args {
+  const row = { ...(data as Args) };
+  if (row.shop !== undefined && row.shop !== shop) {
+    throw new ShopScopeError(`${model}: a write for shop ${String(row.shop)} through the client of ${shop}`);
+  }
+  row.shop = shop;
+  return row;
+}
+
+function refuseShopChange(data: unknown, shop: string, model: string): void {
+  const value = (data as Args | undefined)?.shop;
+  if (value !== undefined && value !== shop) {
+    throw new ShopScopeError(`${model}: cannot move a row from ${shop} to ${String(value)}`);
+  }
+}
+
+export function scopeArgs(model: string, operation: string, args: Args | undefined, shop: string): Args {
+  const next: Args = { ...(args ?? {}) };
+  if (WHERE_OPERATIONS.has(operation)) {
+    next.where = { ...((next.where as Args | undefined) ?? {}), shop };
+    if (operation.startsWith("update")) refuseShopChange(next.data, shop, model);
+    return next;
+  }
+  switch (operation) {
+    case "create":
+      next.data = stamp(next.data, shop, model);
+      return next;
+    case "createMany":
+    case "createManyAndReturn": {
+      const rows = Array.isArray(next.data) ? next.data : [next.data];
+      next.data = rows.map((row) => stamp(row, shop, model));
+      return next;
+    }
+    case "upsert":
+      next.where = { ...((next.where as Args | undefined) ?? {}), shop };
+      next.create = stamp(next.create, shop, model);
+      refuseShopChange(next.update, shop, model);
+      return next;
+    default:
+      throw new ShopScopeError(`${model}.${operation} is not allowed through a shop-scoped client`);
+  }
+}
+
+export function forShop(prisma: PrismaClient, shop: string) {
+  assertShopDomain(shop);
+  return prisma.$extends({
+    name: `shop:${shop}`,
+    query: {
+      $allModels: {
+        async $allOperations({ model, operation, args, query }) {
+          return query(scopeArgs(model, operation, args as Args, shop) as typeof args);
+        },
+      },
+    },
+  });
+}
+
+export type ShopDb = ReturnType<typeof forShop>;
