@@ -1,0 +1,94 @@
+/**
+ * Money in integer minor units (cents). Shopify's Decimal strings ("12.50")
+ * are parsed once, at the edge, with the currency's exponent; never compared
+ * as strings and never held as floats.
+ */
+
+/** ISO 4217 currencies whose minor unit is not 2 digits. */
+const EXPONENTS: Record<string, number> = {
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0,
+  UGX: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+};
+
+export function currencyExponent(currencyCode: string): number {
+  return EXPONENTS[currencyCode.toUpperCase()] ?? 2;
+}
+
+export type ParseResult = { ok: true; minor: number } | { ok: false; message: string };
+
+const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
+
+/**
+ * "12.5" USD → 1250; "1000" JPY → 1000. Extra fractional digits beyond the
+ * currency's exponent must be zeros ("12.500" is fine, "12.505" is refused):
+ * money is never silently rounded.
+ */
+export function parseMoney(value: string | number | null | undefined, currencyCode = "USD"): ParseResult {
+  if (value === null || value === undefined || value === "") {
+    return { ok: false, message: "amount is missing" };
+  }
+  const text = typeof value === "number" ? String(value) : value.trim();
+  const match = DECIMAL.exec(text);
+  if (!match) return { ok: false, message: `"${text}" is not a decimal amount` };
+  const [, sign, whole = "0", fraction = ""] = match;
+  const exponent = currencyExponent(currencyCode);
+  const kept = fraction.slice(0, exponent).padEnd(exponent, "0");
+  const dropped = fraction.slice(exponent);
+  if (/[1-9]/.test(dropped)) {
+    return { ok: false, message: `"${text}" has more than ${exponent} decimal places for ${currencyCode}` };
+  }
+  const minor = Number(whole) * 10 ** exponent + Number(kept || "0");
+  if (!Number.isSafeInteger(minor)) return { ok: false, message: `"${text}" is too large` };
+  return { ok: true, minor: sign ? -minor : minor };
+}
+
+/** parseMoney for values Shopify guarantees; throws with the value named when it is not one. */
+export function toMinor(value: string | number, currencyCode = "USD"): number {
+  const parsed = parseMoney(value, currencyCode);
+  if (!parsed.ok) throw new RangeError(`Money: ${parsed.message}`);
+  return parsed.minor;
+}
+
+/** 1250 USD → "12.50" (Shopify's Decimal form). */
+export function toDecimalString(minor: number, currencyCode = "USD"): string {
+  const exponent = currencyExponent(currencyCode);
+  const sign = minor < 0 ? "-" : "";
+  const abs = Math.abs(minor);
+  if (exponent === 0) return `${sign}${abs}`;
+  const unit = 10 ** exponent;
+  return `${sign}${Math.floor(abs / unit)}.${String(abs % unit).padStart(exponent, "0")}`;
+}
+
+/**
+ * Split `total` minor units across parts in proportion to `weights`
+ * (largest-remainder method). The parts always sum to `total` exactly; ties in
+ * the remainder go to the earlier part, so the result is deterministic.
+ * All-zero weights split evenly.
+ */
+export function prorate(total: number, weights: readonly number[]): number[] {
+  if (!Number.isSafeInteger(total)) throw new RangeError(`prorate: total ${total} is not an integer`);
+  if (weights.length === 0) {
+    if (total !== 0) throw new RangeError(`prorate: cannot split ${total} across no parts`);
+    return [];
+  }
+  for (const w of weights) {
+    if (!Number.isFinite(w) || w < 0) throw new RangeError(`prorate: weight ${w} is not a non-negative number`);
+  }
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const effective = sum === 0 ? weights.map(() => 1) : weights;
+  const effectiveSum = sum === 0 ? weights.length : sum;
+  const sign = total < 0 ? -1 : 1;
+  const abs = Math.abs(total);
+  const exact = effective.map((w) => (abs * w) / effectiveSum);
+  const parts = exact.map((x) => Math.floor(x));
+  let left = abs - parts.reduce((a, b) => a + b, 0);
+  const order = exact
+    .map((x, i) => ({ i, r: x - Math.floor(x) }))
+    .sort((a, b) => b.r - a.r || a.i - b.i);
+  for (let k = 0; left > 0; k = (k + 1) % order.length, left--) {
+    const index = order[k]!.i;
+    parts[index] = parts[index]! + 1;
+  }
+  return parts.map((p) => p * sign);
+}
