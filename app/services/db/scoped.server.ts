@@ -54,10 +54,23 @@ function refuseShopChange(data: unknown, shop: string, model: string): void {
   }
 }
 
+/** A compound unique key such as `shop_id: { shop, id }` must name the scoped shop. */
+function checkCompoundKeys(where: Args, shop: string, model: string): void {
+  for (const [key, value] of Object.entries(where)) {
+    if (key.startsWith("shop_") && value && typeof value === "object" && "shop" in value) {
+      const named = (value as Args).shop;
+      if (named !== shop) {
+        throw new ShopScopeError(`${model}: key ${key} names shop ${String(named)} through the client of ${shop}`);
+      }
+    }
+  }
+}
+
 export function scopeArgs(model: string, operation: string, args: Args | undefined, shop: string): Args {
   const next: Args = { ...(args ?? {}) };
   if (WHERE_OPERATIONS.has(operation)) {
     next.where = { ...((next.where as Args | undefined) ?? {}), shop };
+    checkCompoundKeys(next.where as Args, shop, model);
     if (operation.startsWith("update")) refuseShopChange(next.data, shop, model);
     return next;
   }
@@ -73,6 +86,7 @@ export function scopeArgs(model: string, operation: string, args: Args | undefin
     }
     case "upsert":
       next.where = { ...((next.where as Args | undefined) ?? {}), shop };
+      checkCompoundKeys(next.where as Args, shop, model);
       next.create = stamp(next.create, shop, model);
       refuseShopChange(next.update, shop, model);
       return next;

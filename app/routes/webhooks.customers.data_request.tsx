@@ -1,0 +1,4 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { receiveWebhook } from "../services/webhooks/receive.server";
+
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "customers/data_request");
