@@ -122,10 +122,16 @@ export class BulkManager {
     const levels: Level[] = [];
     let connections = 0;
     let depth = 0;
+    const plainTopLevel: string[] = [];
     for (const field of this.fields(root, (operations[0] as OperationDefinitionNode).selectionSet, fragments)) {
       const def = (root as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[field.name.value];
       if (!isConnectionField(def)) {
-        throw notEmulated(`bulk queries whose top-level field is not a connection (${field.name.value})`);
+        const inner = def ? (getNamedType(def.type) as GraphQLCompositeType) : undefined;
+        if (inner && field.selectionSet && this.containsConnection(inner, field.selectionSet, fragments)) {
+          throw notEmulated(`bulk queries whose top-level field is not a connection (${field.name.value})`);
+        }
+        plainTopLevel.push(field.name.value);
+        continue;
       }
       const built = this.level(root, field, fragments, 1);
       connections += built.connections;
@@ -133,6 +139,7 @@ export class BulkManager {
       levels.push(built.level);
     }
     if (connections === 0) return userError("Invalid bulk query: bulk queries must contain at least one connection.");
+    if (plainTopLevel.length > 0) throw notEmulated(`bulk queries mixing connections with top-level objects (${plainTopLevel.join(", ")})`);
     if (connections > MAX_BULK_CONNECTIONS) {
       return userError(`Invalid bulk query: bulk queries cannot contain more than ${MAX_BULK_CONNECTIONS} connections (this one has ${connections}).`);
     }
@@ -285,6 +292,14 @@ export class BulkManager {
       out.push(inline);
     }
     return out;
+  }
+
+  private containsConnection(type: GraphQLCompositeType, set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>): boolean {
+    return this.fields(type, set, fragments).some((field) => {
+      const def = "getFields" in type ? type.getFields()[field.name.value] : undefined;
+      if (isConnectionField(def)) return true;
+      return !!(field.selectionSet && def && this.containsConnection(getNamedType(def.type) as GraphQLCompositeType, field.selectionSet, fragments));
+    });
   }
 
   private refuseNestedConnections(type: GraphQLCompositeType, set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>): void {

@@ -1,0 +1,158 @@
+/**
+ * Responses conform to the pinned Admin schema: the app's own documents
+ * (graphql/admin/*.graphql) run against the emulator, validate, and come back
+ * with the shape the schema promises. Fields the emulator does not answer fail
+ * with "not emulated: Type.field" and no made-up value.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+import { parse, validate } from "graphql";
+import { beforeEach, describe, expect, it } from "vitest";
+
+import { adminSchema } from "../../emulator/schema";
+import { harness, IDS, shapeProblems, type Harness } from "./helpers";
+
+const ADMIN_DIR = fileURLToPath(new URL("../../graphql/admin/", import.meta.url));
+const schema = adminSchema();
+
+/** Variables for each app document, by file name. A new document needs an entry here. */
+const VARIABLES: Record<string, Record<string, unknown>> = {
+  "ShopInfo.graphql": {},
+  // 4 products x 100 variants stays under the 1,000-point single-query limit (5 does not: see throttle tests).
+  "ProductsPage.graphql": { first: 4 },
+  "LocationsPage.graphql": { first: 10, includeInactive: true },
+  "InventoryLevelsPage.graphql": { locationId: IDS.brooklyn, first: 5, query: "updated_at:>'2026-01-01T00:00:00Z'" },
+  "OrdersPage.graphql": { first: 3 },
+  "WebhookSubscriptionsPage.graphql": { first: 10 },
+  "MetafieldsSet.graphql": {
+    metafields: [{ ownerId: IDS.shop, namespace: "$app:config", key: "rules", type: "json", value: '{"schemaVersion":1}' }],
+  },
+  "InventoryAdjustQuantities.graphql": {
+    idempotencyKey: "conformance-adjust-1",
+    input: {
+      name: "available",
+      reason: "correction",
+      referenceDocumentUri: "gid://peakguard/Test/1",
+      changes: [{ inventoryItemId: IDS.jacketSmallItem, locationId: IDS.brooklyn, delta: -1, changeFromQuantity: 14 }],
+    },
+  },
+  "InventoryMoveQuantities.graphql": {
+    idempotencyKey: "conformance-move-1",
+    input: {
+      reason: "reservation_created",
+      referenceDocumentUri: "peakguard://drop/1",
+      changes: [
+        {
+          inventoryItemId: IDS.jacketSmallItem,
+          quantity: 2,
+          from: { locationId: IDS.brooklyn, name: "available", changeFromQuantity: null, ledgerDocumentUri: null },
+          to: { locationId: IDS.brooklyn, name: "reserved", changeFromQuantity: null, ledgerDocumentUri: "peakguard://hold/1" },
+        },
+      ],
+    },
+  },
+  "BulkOperationRunQuery.graphql": { query: "{ products { edges { node { id } } } }" },
+  // Filled in by the test from a bulk operation it starts.
+  "BulkOperationStatus.graphql": {},
+};
+
+const documents = existsSync(ADMIN_DIR) ? readdirSync(ADMIN_DIR).filter((name) => name.endsWith(".graphql")) : [];
+
+describe("the app's Admin documents against the emulator", () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = harness();
+  });
+
+  it("has variables for every document in graphql/admin (a new document needs emulator support)", () => {
+    expect(documents.filter((name) => !(name in VARIABLES))).toEqual([]);
+  });
+
+  it.each(documents.filter((name) => name in VARIABLES))("%s validates, runs without errors and matches the schema", async (name) => {
+    const source = readFileSync(`${ADMIN_DIR}${name}`, "utf8");
+    expect(validate(schema, parse(source))).toEqual([]);
+    let variables = VARIABLES[name] as Record<string, unknown>;
+    if (name === "BulkOperationStatus.graphql") {
+      const started = h.gql(`mutation { bulkOperationRunQuery(query: "{ locations { edges { node { id name } } } }") { bulkOperation { id } userErrors { message } } }`);
+      variables = { id: started.data?.bulkOperationRunQuery.bulkOperation.id };
+      await h.api.bulk.whenIdle();
+    }
+    const body = h.gql(source, variables);
+    expect(body.errors).toBeUndefined();
+    expect(shapeProblems(schema, source, body.data)).toEqual([]);
+    expect(body.extensions?.cost?.requestedQueryCost).toBeGreaterThan(0);
+  });
+});
+
+describe("shape of answers", () => {
+  it("interfaces resolve to the right concrete types through node/nodes", () => {
+    const h = harness();
+    const query = `query($ids: [ID!]!) {
+      nodes(ids: $ids) { __typename id ... on Product { title } ... on Location { name } ... on InventoryItem { sku } ... on Order { name } }
+      node(id: "${IDS.jacketSmall}") { __typename ... on ProductVariant { sku product { id } } }
+    }`;
+    const body = h.gql(query, { ids: [IDS.jacket, IDS.brooklyn, IDS.jacketSmallItem, IDS.order1002, "gid://shopify/Product/1"] });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.nodes.map((n: { __typename: string } | null) => n?.__typename ?? null)).toEqual([
+      "Product",
+      "Location",
+      "InventoryItem",
+      "Order",
+      null,
+    ]);
+    expect(body.data?.node).toEqual({ __typename: "ProductVariant", sku: "PG-JKT-S", product: { id: IDS.jacket } });
+    expect(shapeProblems(schema, query, body.data)).toEqual([]);
+  });
+
+  it("a malformed id is an error, not null", () => {
+    const body = harness().gql(`{ product(id: "8100000000001") { id } }`);
+    expect(body.errors?.[0]?.message).toBe("Invalid global id '8100000000001'");
+  });
+
+  it("inventory levels keep on_hand = available + committed + reserved + damaged + quality_control + safety_stock", () => {
+    const h = harness();
+    const body = h.gql(`{ inventoryItems(first: 20) { nodes { inventoryLevels(first: 3) { nodes {
+      quantities(names: ["available","on_hand","committed","reserved","incoming","safety_stock","damaged","quality_control"]) { name quantity }
+    } } } } }`);
+    expect(body.errors).toBeUndefined();
+    const levels = body.data?.inventoryItems.nodes.flatMap((item: any) => item.inventoryLevels.nodes) as { quantities: { name: string; quantity: number }[] }[];
+    expect(levels.length).toBeGreaterThan(10);
+    for (const level of levels) {
+      const q = Object.fromEntries(level.quantities.map((x) => [x.name, x.quantity])) as Record<string, number>;
+      expect(q.on_hand).toBe(q.available! + q.committed! + q.reserved! + q.damaged! + q.quality_control! + q.safety_stock!);
+    }
+  });
+});
+
+describe("fields the emulator does not answer", () => {
+  it("answer the error 'not emulated: Type.field' and no made-up value", () => {
+    const h = harness();
+    const body = h.gql(`{ product(id: "${IDS.jacket}") { title descriptionHtml onlineStoreUrl } }`);
+    // descriptionHtml is non-null: its error nulls the product (the spec's propagation; the
+    // product's other fields are not reported), and nothing is invented.
+    expect(body.errors?.map((e) => e.message)).toEqual(["not emulated: Product.descriptionHtml"]);
+    expect(body.errors?.[0]?.extensions?.code).toBe("NOT_EMULATED");
+    expect(body.data).toEqual({ product: null });
+  });
+
+  it("a nullable field not emulated is null with its error beside it, the rest answers", () => {
+    const h = harness();
+    const body = h.gql(`{ product(id: "${IDS.jacket}") { title onlineStoreUrl } }`);
+    expect(body.errors?.map((e) => [e.message, e.path?.join(".")])).toEqual([["not emulated: Product.onlineStoreUrl", "product.onlineStoreUrl"]]);
+    expect(body.data?.product).toEqual({ title: "Summit Down Jacket", onlineStoreUrl: null });
+  });
+
+  it("a root field not emulated says so", () => {
+    const body = harness().gql(`{ discountNodes(first: 1) { nodes { id } } }`);
+    expect(body.errors?.[0]?.message).toBe("not emulated: QueryRoot.discountNodes");
+    expect(body.data).toBeNull();
+  });
+
+  it("a query the schema rejects is answered with validation errors and is not executed", () => {
+    const h = harness();
+    const body = h.gql(`{ product(id: "${IDS.jacket}") { notAField } }`);
+    expect(body.errors?.[0]?.message).toContain('Cannot query field "notAField" on type "Product"');
+    expect(body.data).toBeUndefined();
+  });
+});
