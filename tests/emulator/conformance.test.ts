@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import { parse, validate } from "graphql";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { adminSchema } from "../../emulator/schema";
 import { harness, IDS, shapeProblems, type Harness } from "./helpers";
@@ -63,6 +63,9 @@ describe("the app's Admin documents against the emulator", () => {
   let h: Harness;
   beforeEach(() => {
     h = harness();
+  });
+  afterEach(async () => {
+    await h.api.bulk.dispose();
   });
 
   it("has variables for every document in graphql/admin (a new document needs emulator support)", () => {

@@ -151,6 +151,17 @@ describe("control endpoints", () => {
   });
 });
 
+describe("caller-made webhooks", () => {
+  it("/__emulator/webhooks/send delivers a topic the store does not model (compliance), signed like the rest", async () => {
+    await post("/__emulator/webhooks/send", { topic: "customers/redact", payload: { shop_domain: "peakguard-demo.myshopify.com", customer: { id: 6200000000002 } } });
+    await post("/__emulator/webhooks/flush");
+    const [delivery] = receiver.received;
+    expect(delivery?.path).toBe("/webhooks/customers/redact");
+    expect(JSON.parse(delivery!.body)).toEqual({ shop_domain: "peakguard-demo.myshopify.com", customer: { id: 6200000000002 } });
+    expect(verifyHmac(SECRET, delivery!.body, delivery!.headers["x-shopify-hmac-sha256"])).toBe(true);
+  });
+});
+
 describe("bulk operations", () => {
   const QUERY = `{
     products(query: "tag:winter") {

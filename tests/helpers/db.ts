@@ -26,18 +26,39 @@ export function migrationScripts(): string[] {
 export interface TestDatabase {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
+  /** Empties every table (between tests of one file). */
+  reset(): Promise<void>;
   close(): Promise<void>;
+}
+
+const TRUNCATE_ALL = `DO $$ DECLARE t text; BEGIN
+  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'
+  LOOP EXECUTE format('TRUNCATE TABLE %I CASCADE', t); END LOOP; END $$;`;
+
+// initdb + migrations once per worker process; each database starts from that snapshot.
+let migratedSnapshot: Promise<Blob | File> | null = null;
+function snapshot(): Promise<Blob | File> {
+  migratedSnapshot ??= (async () => {
+    const template = new PGlite();
+    for (const script of migrationScripts()) await template.exec(script);
+    const dump = await template.dumpDataDir("none");
+    await template.close();
+    return dump;
+  })();
+  return migratedSnapshot;
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = process.env.TEST_DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) return createPostgresSchema(url);
-  const pglite = new PGlite();
-  for (const script of migrationScripts()) await pglite.exec(script);
+  const pglite = new PGlite({ loadDataDir: await snapshot() });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
     kind: "pglite",
+    async reset() {
+      await pglite.exec(TRUNCATE_ALL);
+    },
     async close() {
       await prisma.$disconnect();
       await pglite.close();
@@ -60,6 +81,9 @@ async function createPostgresSchema(url: string): Promise<TestDatabase> {
   return {
     prisma,
     kind: "postgres",
+    async reset() {
+      await prisma.$executeRawUnsafe(TRUNCATE_ALL);
+    },
     async close() {
       await prisma.$disconnect();
       const dropper = new pg.Client({ connectionString: url });
