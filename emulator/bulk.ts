@@ -9,7 +9,7 @@
  * Rules checked up front, as Shopify documents them: one query operation, at least
  * one connection, at most five connections, connections nested at most two deep.
  */
-import { createWriteStream, mkdtempSync, statSync } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -78,8 +78,9 @@ function isConnectionField(def: GraphQLField<unknown, unknown> | undefined): boo
 }
 
 export class BulkManager {
-  readonly dir: string;
   baseUrl: string | null = null;
+  private dirPath: string | null;
+  private readonly ownsDir: boolean;
   private readonly concurrency: number;
   private running = new Set<Promise<void>>();
 
@@ -90,8 +91,22 @@ export class BulkManager {
     private readonly executeLine: LineExecutor,
     options: BulkOptions = {},
   ) {
-    this.dir = options.dir ?? mkdtempSync(join(tmpdir(), "peakguard-emulator-bulk-"));
+    this.dirPath = options.dir ?? null;
+    this.ownsDir = options.dir === undefined;
     this.concurrency = options.concurrency ?? 5;
+  }
+
+  /** Where JSONL files go: the configured directory, or a temp directory made on first use. */
+  get dir(): string {
+    this.dirPath ??= mkdtempSync(join(tmpdir(), "peakguard-emulator-bulk-"));
+    return this.dirPath;
+  }
+
+  /** Waits for running operations, then removes the temp directory if the manager made it. */
+  async dispose(): Promise<void> {
+    await this.whenIdle();
+    if (this.ownsDir && this.dirPath) rmSync(this.dirPath, { recursive: true, force: true });
+    this.dirPath = this.ownsDir ? null : this.dirPath;
   }
 
   /** Resolves once no bulk operation is running. */

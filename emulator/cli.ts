@@ -6,6 +6,7 @@
  *
  * See emulator/README.md for every flag and the control endpoints.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 import { API_VERSION } from "../app/api-version";
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     "reorder-window-ms": { type: "string" },
     "webhook-delay-ms": { type: "string" },
     "time-scale": { type: "string" },
+    subscriptions: { type: "string" },
+    "all-topics": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -45,6 +48,9 @@ const usage = `Usage: npx tsx emulator/cli.ts --app-url URL --api-secret SECRET 
   --reorder-window-ms N       random extra delay per delivery (reordering)
   --webhook-delay-ms N        base delay before a delivery
   --time-scale X              retry backoff scale (1 = Shopify's ~4 h schedule)
+  --subscriptions FILE        deliver only the topics this shopify.app.toml subscribes to
+                              (default: ./shopify.app.toml when present)
+  --all-topics                deliver every topic, ignoring any shopify.app.toml
 Environment fallbacks: SHOPIFY_APP_URL, SHOPIFY_API_SECRET, EMULATOR_ACCESS_TOKEN.`;
 
 function number(flag: string, value: string | undefined): number | undefined {
@@ -52,6 +58,15 @@ function number(flag: string, value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got "${value}"`);
   return n;
+}
+
+/** The `topics = [...]` and `compliance_topics = [...]` of a shopify.app.toml. */
+function subscribedTopics(path: string): string[] {
+  const topics = new Set<string>();
+  for (const match of readFileSync(path, "utf8").matchAll(/^\s*(?:compliance_)?topics\s*=\s*\[([^\]]*)\]/gm)) {
+    for (const quoted of (match[1] ?? "").matchAll(/"([^"]+)"/g)) topics.add(quoted[1] as string);
+  }
+  return [...topics];
 }
 
 async function main(): Promise<void> {
@@ -68,6 +83,8 @@ async function main(): Promise<void> {
     return;
   }
   const webhookSeed = number("webhook-seed", values["webhook-seed"]);
+  const tomlPath = values.subscriptions ?? (existsSync("shopify.app.toml") ? "shopify.app.toml" : undefined);
+  const topics = values["all-topics"] || !tomlPath ? null : subscribedTopics(tomlPath);
   const emulator = await startEmulator({
     port: number("port", values.port) ?? 4010,
     host: values.host,
@@ -78,6 +95,7 @@ async function main(): Promise<void> {
     throttle: { maximumAvailable: number("bucket-size", values["bucket-size"]), restoreRate: number("restore-rate", values["restore-rate"]) },
     webhooks: {
       enabled: !values["no-webhooks"],
+      topics,
       ...(webhookSeed !== undefined ? { seed: webhookSeed } : {}),
       ...(values["duplicate-probability"] !== undefined ? { duplicateProbability: number("duplicate-probability", values["duplicate-probability"]) } : {}),
       ...(values["duplicate-count"] !== undefined ? { duplicateCount: number("duplicate-count", values["duplicate-count"]) } : {}),
@@ -90,6 +108,9 @@ async function main(): Promise<void> {
   console.log(`  GraphQL:   ${emulator.graphqlUrl}`);
   console.log(`  Control:   ${emulator.url}/__emulator/  (health, state, reset, webhooks, throttle, orders, …)`);
   console.log(`  Webhooks:  ${values["no-webhooks"] ? "off" : `${appUrl.replace(/\/+$/, "")}/webhooks/<topic>`}`);
+  if (!values["no-webhooks"]) {
+    console.log(`  Topics:    ${topics ? `${topics.length} subscribed in ${tomlPath}` : "all"}`);
+  }
   const stop = (): void => {
     void emulator.close().then(() => process.exit(0));
   };

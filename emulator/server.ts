@@ -170,6 +170,15 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
           await webhooks.flush();
           return json(response, 200, { stats: webhooks.stats() });
         }
+        if (id === "send") {
+          // A caller-made event (compliance topics, topics the store does not model): sent as given.
+          const payload = await body();
+          if (typeof payload.topic !== "string" || !/^[a-z_]+\/[a-z_]+$/.test(payload.topic)) {
+            throw new HttpError(400, 'Body must be { "topic": "<area>/<event>", "payload": { … } }');
+          }
+          store.emit(payload.topic, payload.payload ?? {});
+          return json(response, 202, { ok: true });
+        }
         break;
       case "GET webhooks/:id":
         if (id === "log") return json(response, 200, { attempts: webhooks.log() });
@@ -317,7 +326,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     },
     close: async () => {
       webhooks.close();
-      await api.bulk.whenIdle();
+      await api.bulk.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
