@@ -47,7 +47,7 @@ function customerOrdersWhere(ref: CustomerRef): Prisma.OrderWhereInput {
 }
 
 /** customers/data_request: gather and store what we hold about the customer. */
-export async function exportCustomerData(db: ShopDb, payload: unknown): Promise<string> {
+export async function exportCustomerData(db: ShopDb, shop: string, payload: unknown): Promise<string> {
   const ref = customerRef(payload, "orders_requested");
   const body = asObject(payload, "customers/data_request");
   const customer = ref.id ? await db.customer.findFirst({ where: { id: ref.id } }) : null;
@@ -62,6 +62,7 @@ export async function exportCustomerData(db: ShopDb, payload: unknown): Promise<
   };
   await db.dataRequest.create({
     data: {
+      shop,
       customerId: ref.id,
       email: ref.email,
       dataRequestId: optionalString(optionalObject(body.data_request)?.id),
@@ -156,13 +157,13 @@ export async function recordUninstall(prisma: PrismaClient, shop: string, now: D
     const sessions = await tx.session.deleteMany({});
     await tx.shop.upsert({
       where: { shop },
-      create: { uninstalledAt: now },
+      create: { shop, uninstalledAt: now },
       update: { uninstalledAt: now },
     });
     const scheduledFor = new Date(now.getTime() + CLEANUP_DELAY_MS);
     await tx.shopCleanup.upsert({
       where: { shop },
-      create: { reason: "app/uninstalled", scheduledFor },
+      create: { shop, reason: "app/uninstalled", scheduledFor },
       update: { reason: "app/uninstalled", scheduledFor, doneAt: null },
     });
     return `uninstalled: ${sessions.count} session(s) removed, data cleanup scheduled for ${scheduledFor.toISOString()}`;

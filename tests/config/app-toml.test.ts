@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { GraphQLEnumType } from "graphql";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { API_VERSION } from "~/api-version";
@@ -40,7 +41,8 @@ describe("shopify.app.toml", () => {
 
   it("names only topics that exist in the Admin API", () => {
     const enumType = loadAdminSchema().getType("WebhookSubscriptionTopic");
-    const values = new Set((enumType as { getValues(): { name: string }[] }).getValues().map((v) => v.name));
+    expect(enumType).toBeInstanceOf(GraphQLEnumType);
+    const values = new Set((enumType as GraphQLEnumType).getValues().map((v) => v.name));
     for (const topic of SUBSCRIBED_TOPICS) expect(values, topic).toContain(topicEnum(topic));
   });
 

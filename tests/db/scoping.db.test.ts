@@ -11,8 +11,8 @@ beforeAll(async () => {
   const a = forShop(db.prisma, A);
   const b = forShop(db.prisma, B);
   const at = new Date("2026-11-01T00:00:00Z");
-  await a.product.create({ data: { id: "gid://shopify/Product/1", title: "A's hoodie", tags: [], shopifyUpdatedAt: at, source: "webhook" } });
-  await b.product.create({ data: { id: "gid://shopify/Product/1", title: "B's hoodie", tags: [], shopifyUpdatedAt: at, source: "webhook" } });
+  await a.product.create({ data: { shop: A, id: "gid://shopify/Product/1", title: "A's hoodie", tags: [], shopifyUpdatedAt: at, source: "webhook" } });
+  await b.product.create({ data: { shop: B, id: "gid://shopify/Product/1", title: "B's hoodie", tags: [], shopifyUpdatedAt: at, source: "webhook" } });
 });
 afterAll(() => db.close());
 

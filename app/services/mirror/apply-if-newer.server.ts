@@ -10,24 +10,34 @@ import { Prisma } from "@prisma/client";
 
 export type ApplyOutcome = "applied" | "stale";
 
-interface MirrorDelegate<TData> {
-  updateMany(args: { where: Record<string, unknown>; data: TData }): Promise<{ count: number }>;
-  create(args: { data: TData & { id: string; shopifyUpdatedAt: Date } }): Promise<unknown>;
-  count(args: { where: { id: string } }): Promise<number>;
+/** The three calls applyIfNewer makes on a (shop-scoped) model delegate. */
+export interface MirrorDelegate {
+  updateMany(args: { where: object; data: object }): Promise<{ count: number }>;
+  create(args: { data: object }): Promise<unknown>;
+  count(args: { where: object }): Promise<number>;
+}
+
+/**
+ * Prisma's delegates are generic over their argument types, which TypeScript
+ * cannot match against MirrorDelegate; the rows built by the mirror modules are
+ * typed against Prisma's own input types where they are written.
+ */
+export function mirrorDelegate(delegate: unknown): MirrorDelegate {
+  return delegate as MirrorDelegate;
 }
 
 export async function applyIfNewer<TData extends Record<string, unknown>>(
-  delegate: MirrorDelegate<TData>,
-  id: string,
+  delegate: MirrorDelegate,
+  key: { shop: string; id: string },
   updatedAt: Date,
   data: TData,
 ): Promise<ApplyOutcome> {
   const row = { ...data, shopifyUpdatedAt: updatedAt };
-  const updated = await delegate.updateMany({ where: { id, shopifyUpdatedAt: { lt: updatedAt } }, data: row });
+  const updated = await delegate.updateMany({ where: { ...key, shopifyUpdatedAt: { lt: updatedAt } }, data: row });
   if (updated.count > 0) return "applied";
-  if ((await delegate.count({ where: { id } })) > 0) return "stale";
+  if ((await delegate.count({ where: key })) > 0) return "stale";
   try {
-    await delegate.create({ data: { ...row, id } });
+    await delegate.create({ data: { ...row, ...key } });
     return "applied";
   } catch (error) {
     // A concurrent delivery created the row first. (Inside a transaction on

@@ -1,7 +1,8 @@
 /** products/* webhooks → the Product and Variant mirror (issue 6 extends it with inventory). */
 import type { ShopDb } from "../db/scoped.server";
 import { parseMoney } from "../../domain/money";
-import { applyIfNewer, type ApplyOutcome } from "./apply-if-newer.server";
+import { applyIfNewer, mirrorDelegate, type ApplyOutcome } from "./apply-if-newer.server";
+import type { Prisma } from "@prisma/client";
 import {
   asArray,
   asObject,
@@ -27,14 +28,14 @@ export async function mirrorProduct(
   const id = gidOf(product, "Product", "product");
   const updatedAt = requiredDate(product, "updated_at", "product");
   return db.$transaction(async (tx) => {
-    const outcome = await applyIfNewer(tx.product, id, updatedAt, {
+    const outcome = await applyIfNewer(mirrorDelegate(tx.product), { shop, id }, updatedAt, {
       title: optionalString(product.title) ?? "",
       handle: optionalString(product.handle),
       status: optionalString(product.status),
       tags: tagList(product.tags),
       source,
       deletedAt: null,
-    });
+    } satisfies Prisma.ProductUncheckedUpdateManyInput);
     if (outcome === "stale") return outcome;
     const variants = asArray(product.variants).map((v) => variantRow(asObject(v, "product.variants[]"), id, currencyCode));
     const keep = variants.map((v) => v.id);
@@ -42,7 +43,7 @@ export async function mirrorProduct(
     for (const variant of variants) {
       await tx.variant.upsert({
         where: { shop_id: { shop, id: variant.id } },
-        create: { ...variant, shopifyUpdatedAt: variant.shopifyUpdatedAt ?? updatedAt, source },
+        create: { ...variant, shop, shopifyUpdatedAt: variant.shopifyUpdatedAt ?? updatedAt, source },
         update: { ...variant, shopifyUpdatedAt: variant.shopifyUpdatedAt ?? updatedAt, source },
       });
     }

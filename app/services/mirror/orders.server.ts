@@ -1,7 +1,8 @@
 /** orders/* and customers/* webhooks → the Order, OrderLine and Customer mirror (issue 7 adds the state machine). */
 import type { ShopDb } from "../db/scoped.server";
 import { parseMoney } from "../../domain/money";
-import { applyIfNewer, type ApplyOutcome } from "./apply-if-newer.server";
+import { applyIfNewer, mirrorDelegate, type ApplyOutcome } from "./apply-if-newer.server";
+import type { Prisma } from "@prisma/client";
 import type { MirrorSource } from "./catalog.server";
 import {
   asArray,
@@ -23,7 +24,7 @@ export async function mirrorOrder(db: ShopDb, shop: string, payload: unknown, so
   const customer = optionalObject(order.customer);
   const total = parseMoney(optionalString(order.current_total_price) ?? optionalString(order.total_price), currency);
   return db.$transaction(async (tx) => {
-    const outcome = await applyIfNewer(tx.order, id, updatedAt, {
+    const outcome = await applyIfNewer(mirrorDelegate(tx.order), { shop, id }, updatedAt, {
       name: optionalString(order.name),
       customerId: customer ? gidOf(customer, "Customer", "order.customer") : null,
       email: optionalString(order.email) ?? optionalString(order.contact_email),
@@ -35,7 +36,7 @@ export async function mirrorOrder(db: ShopDb, shop: string, payload: unknown, so
       totalCents: total.ok ? total.minor : null,
       shopifyCreatedAt: optionalDate(order.created_at),
       source,
-    });
+    } satisfies Prisma.OrderUncheckedUpdateManyInput);
     if (outcome === "stale") return outcome;
     await tx.orderLine.deleteMany({ where: { orderId: id } });
     const lines = asArray(order.line_items).map((raw) => {
@@ -52,25 +53,26 @@ export async function mirrorOrder(db: ShopDb, shop: string, payload: unknown, so
       };
     });
     if (lines.length > 0) await tx.orderLine.createMany({ data: lines });
-    if (customer && optionalDate(customer.updated_at)) await mirrorCustomerWith(tx, customer, source);
+    if (customer && optionalDate(customer.updated_at)) await mirrorCustomerWith(tx, shop, customer, source);
     return outcome;
   });
 }
 
 type CustomerWriter = Pick<ShopDb, "customer">;
 
-async function mirrorCustomerWith(db: CustomerWriter, payload: unknown, source: MirrorSource): Promise<ApplyOutcome> {
+async function mirrorCustomerWith(db: CustomerWriter, shop: string, payload: unknown, source: MirrorSource): Promise<ApplyOutcome> {
   const customer = asObject(payload, "customer");
-  return applyIfNewer(db.customer, gidOf(customer, "Customer", "customer"), requiredDate(customer, "updated_at", "customer"), {
+  const key = { shop, id: gidOf(customer, "Customer", "customer") };
+  return applyIfNewer(mirrorDelegate(db.customer), key, requiredDate(customer, "updated_at", "customer"), {
     email: optionalString(customer.email),
     phone: optionalString(customer.phone),
     tags: tagList(customer.tags),
     source,
-  });
+  } satisfies Prisma.CustomerUncheckedUpdateManyInput);
 }
 
-export function mirrorCustomer(db: ShopDb, payload: unknown, source: MirrorSource): Promise<ApplyOutcome> {
-  return mirrorCustomerWith(db, payload, source);
+export function mirrorCustomer(db: ShopDb, shop: string, payload: unknown, source: MirrorSource): Promise<ApplyOutcome> {
+  return mirrorCustomerWith(db, shop, payload, source);
 }
 
 /** orders/delete and customers/delete carry only the id. */

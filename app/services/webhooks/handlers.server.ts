@@ -102,12 +102,12 @@ export const HANDLERS: Record<WebhookTopic, Handler> = {
   "locations/delete": keptForLaterArea("locations (ATP, routing)"),
   "locations/activate": keptForLaterArea("locations (ATP, routing)"),
   "locations/deactivate": keptForLaterArea("locations (ATP, routing)"),
-  "customers/create": ({ db, payload }) => mirrorCustomer(db, payload, "webhook"),
-  "customers/update": ({ db, payload }) => mirrorCustomer(db, payload, "webhook"),
+  "customers/create": ({ db, shop, payload }) => mirrorCustomer(db, shop, payload, "webhook"),
+  "customers/update": ({ db, shop, payload }) => mirrorCustomer(db, shop, payload, "webhook"),
   "customers/delete": ({ db, payload }) => deleteCustomer(db, payload),
   "bulk_operations/finish": keptForLaterArea("bulk reconcile (catalog sync)"),
 
-  "customers/data_request": ({ db, payload }) => exportCustomerData(db, payload),
+  "customers/data_request": ({ db, shop, payload }) => exportCustomerData(db, shop, payload),
   "customers/redact": ({ db, payload, now }) => redactCustomer(db, payload, now),
   "shop/redact": async ({ prisma, shop }) => {
     const counts = await purgeShop(prisma, shop);

@@ -56,6 +56,7 @@ export async function receiveWebhookWith(deps: ReceiverDeps, request: Request, e
   try {
     await db.webhookEvent.create({
       data: {
+        shop: ctx.shop,
         topic: expected,
         eventKey: key,
         eventKeySource: source,
