@@ -284,7 +284,7 @@ export function refundedTotal(order: OrderRecord): number {
 
 /* ------------------------------------------------------------------ seed file */
 
-export interface SeedQuantities extends Partial<Record<QuantityName, number>> {}
+export type SeedQuantities = Partial<Record<QuantityName, number>>;
 
 export interface SeedFile {
   shop: Omit<ShopRecord, "updatedAt"> & { updatedAt?: string };

@@ -24,7 +24,6 @@ import {
   type CustomerRecord,
   type InventoryItemRecord,
   type InventoryLevelRecord,
-  type LineItemRecord,
   type LocationRecord,
   type MetafieldRecord,
   type OrderRecord,

@@ -11,7 +11,7 @@ import { parse, validate } from "graphql";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { adminSchema } from "../../emulator/schema";
-import { harness, IDS, shapeProblems, type Harness } from "./helpers";
+import { harness, IDS, shapeProblems, type Harness, type Json } from "./helpers";
 
 const ADMIN_DIR = fileURLToPath(new URL("../../graphql/admin/", import.meta.url));
 const schema = adminSchema();
@@ -119,7 +119,7 @@ describe("shape of answers", () => {
       quantities(names: ["available","on_hand","committed","reserved","incoming","safety_stock","damaged","quality_control"]) { name quantity }
     } } } } }`);
     expect(body.errors).toBeUndefined();
-    const levels = body.data?.inventoryItems.nodes.flatMap((item: any) => item.inventoryLevels.nodes) as { quantities: { name: string; quantity: number }[] }[];
+    const levels = body.data?.inventoryItems.nodes.flatMap((item: Json) => item.inventoryLevels.nodes) as { quantities: { name: string; quantity: number }[] }[];
     expect(levels.length).toBeGreaterThan(10);
     for (const level of levels) {
       const q = Object.fromEntries(level.quantities.map((x) => [x.name, x.quantity])) as Record<string, number>;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { API_VERSION } from "../../app/api-version";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
-import { SEED_PATH, startReceiver, verifyHmac, type GqlBody, type Receiver } from "./helpers";
+import { SEED_PATH, startReceiver, verifyHmac, type GqlBody, type Json, type Receiver } from "./helpers";
 
 const SECRET = "shpss_server_test";
 const TOKEN = "shpat_server_test";
@@ -48,9 +48,9 @@ async function gql(query: string, variables?: Record<string, unknown>): Promise<
   return (await response.json()) as GqlBody;
 }
 
-async function post(path: string, body: unknown = {}, method = "POST"): Promise<any> {
+async function post(path: string, body: unknown = {}, method = "POST"): Promise<Record<string, Json>> {
   const response = await fetch(`${emulator.url}${path}`, { method, body: JSON.stringify(body) });
-  const json = (await response.json()) as unknown;
+  const json = (await response.json()) as Record<string, Json>;
   if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
   return json;
 }

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import type { StoreEvent } from "../../emulator/store";
 import { WebhookSender, type WebhookSenderOptions } from "../../emulator/webhooks";
-import { harness, startReceiver, verifyHmac, type Receiver } from "./helpers";
+import { harness, startReceiver, verifyHmac, type Json, type Receiver } from "./helpers";
 
 const SECRET = "shpss_test_secret";
 const FAST = { timeScale: 0.00001 }; // 1 min backoff -> 0.6 ms
@@ -56,7 +56,7 @@ describe("a delivery", () => {
     expect(create.headers["x-shopify-event-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(create.headers["x-shopify-webhook-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(verifyHmac(SECRET, create.body, create.headers["x-shopify-hmac-sha256"])).toBe(true);
-    const order = JSON.parse(create.body) as Record<string, any>;
+    const order = JSON.parse(create.body) as Record<string, Json>;
     expect(order).toMatchObject({
       admin_graphql_api_id: expect.stringMatching(/^gid:\/\/shopify\/Order\/\d+$/),
       name: "#1004",
