@@ -17,7 +17,7 @@ import type { ThrottleConfig } from "./cost";
 import { AdminApi } from "./graphql";
 import { parseGid } from "./ids";
 import type { SeedFile } from "./model";
-import { readSeedFile, Store, StoreError, type Clock, type NewOrderInput, type NewProductInput } from "./store";
+import { readSeedFile, Store, StoreError, type Clock, type NewOrderInput, type NewProductInput, type ProductPatch } from "./store";
 import { WebhookSender, type WebhookKnobs } from "./webhooks";
 
 export interface StartEmulatorOptions {
@@ -105,6 +105,34 @@ function orderInput(body: Record<string, unknown>): NewOrderInput {
     })),
     customerId: body.customerId == null ? null : idFrom(body.customerId, "Customer"),
     ...(body.locationId != null ? { locationId: idFrom(body.locationId, "Location") } : {}),
+  };
+}
+
+function productInput(body: Record<string, unknown>): NewProductInput {
+  const variants = Array.isArray(body.variants) ? (body.variants as Record<string, unknown>[]) : [];
+  return {
+    ...(body as unknown as NewProductInput),
+    ...(Array.isArray(body.collectionIds) ? { collectionIds: (body.collectionIds as unknown[]).map((id) => idFrom(id, "Collection")) } : {}),
+    variants: variants.map((variant) => ({
+      ...(variant as unknown as NewProductInput["variants"][number]),
+      ...(Array.isArray(variant.levels)
+        ? {
+            levels: (variant.levels as Record<string, unknown>[]).map((level) => ({
+              locationId: idFrom(level.locationId, "Location"),
+              available: Number(level.available),
+            })),
+          }
+        : {}),
+    })),
+  };
+}
+
+function productPatch(body: Record<string, unknown>): ProductPatch {
+  return {
+    ...(body as ProductPatch),
+    ...(Array.isArray(body.variants)
+      ? { variants: (body.variants as Record<string, unknown>[]).map((variant) => ({ ...(variant as object), id: idFrom(variant.id, "ProductVariant") })) }
+      : {}),
   };
 }
 
@@ -225,11 +253,11 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
         return json(response, 201, { id: `gid://shopify/Refund/${refund.id}` });
       }
       case "POST products": {
-        const product = store.createProduct((await body()) as unknown as NewProductInput);
+        const product = store.createProduct(productInput(await body()));
         return json(response, 201, { id: `gid://shopify/Product/${product.id}`, variantIds: product.variantIds.map((v) => `gid://shopify/ProductVariant/${v}`) });
       }
       case "PATCH products/:id":
-        store.updateProduct(idFrom(id, "Product"), (await body()) as never);
+        store.updateProduct(idFrom(id, "Product"), productPatch(await body()));
         return json(response, 200, { ok: true });
       case "DELETE products/:id":
         store.deleteProduct(idFrom(id, "Product"));

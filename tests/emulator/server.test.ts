@@ -127,6 +127,19 @@ describe("control endpoints", () => {
     ]);
   });
 
+  it("creates a product with stock from gids and sends products/create", async () => {
+    const created = await post("/__emulator/products", {
+      title: "Drop Day Beanie",
+      tags: ["drop"],
+      variants: [{ sku: "PG-BEANIE", price: "29.00", levels: [{ locationId: "gid://shopify/Location/70100000002", available: 40 }] }],
+    });
+    const body = await gql(`query($id: ID!) { product(id: $id) { handle totalInventory variants(first: 1) { nodes { sku price inventoryQuantity } } } }`, { id: created.id });
+    expect(body.data?.product).toEqual({ handle: "drop-day-beanie", totalInventory: 40, variants: { nodes: [{ sku: "PG-BEANIE", price: "29.00", inventoryQuantity: 40 }] } });
+    await post("/__emulator/webhooks/flush");
+    const delivery = receiver.received.find((r) => r.path === "/webhooks/products/create");
+    expect(JSON.parse(delivery!.body)).toMatchObject({ title: "Drop Day Beanie", tags: "drop", status: "active", variants: [{ sku: "PG-BEANIE", price: "29.00", inventory_quantity: 40 }] });
+  });
+
   it("reset returns to the seed; state dumps the store; a refused store event is a 422 naming the thing", async () => {
     await post("/__emulator/products/8100000000004", { title: "Renamed" }, "PATCH");
     expect((await gql(`{ product(id: "gid://shopify/Product/8100000000004") { title } }`)).data?.product.title).toBe("Renamed");
