@@ -1,8 +1,12 @@
-/** orders/* and customers/* webhooks → the Order, OrderLine and Customer mirror (issue 7 adds the state machine). */
+/**
+ * The Order, OrderLine and Customer mirror. One writer (`writeOrder`) for
+ * orders/* webhooks (REST payloads) and the reconcile sync (GraphQL nodes).
+ * Issue 7 adds the order state machine on top.
+ */
+import type { Prisma } from "@prisma/client";
 import type { ShopDb } from "../db/scoped.server";
 import { parseMoney } from "../../domain/money";
 import { applyIfNewer, mirrorDelegate, type ApplyOutcome } from "./apply-if-newer.server";
-import type { Prisma } from "@prisma/client";
 import type { MirrorSource } from "./catalog.server";
 import {
   asArray,
@@ -14,65 +18,174 @@ import {
   optionalString,
   requiredDate,
   tagList,
+  type Json,
 } from "../webhooks/payload";
 
-export async function mirrorOrder(db: ShopDb, shop: string, payload: unknown, source: MirrorSource): Promise<ApplyOutcome> {
+export interface OrderLineRecord {
+  id: string;
+  sku: string | null;
+  variantId: string | null;
+  quantity: number;
+  priceCents: number | null;
+}
+
+export interface CustomerRecord {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  tags: string[];
+  updatedAt: Date;
+}
+
+export interface OrderRecord {
+  id: string;
+  name: string | null;
+  customerId: string | null;
+  email: string | null;
+  phone: string | null;
+  financialStatus: string | null;
+  fulfillmentStatus: string | null;
+  cancelledAt: Date | null;
+  currencyCode: string;
+  totalCents: number | null;
+  createdAt: Date | null;
+  updatedAt: Date;
+  lines: OrderLineRecord[];
+  /** Present when the payload carried the customer with its own updated_at. */
+  customer: CustomerRecord | null;
+}
+
+function cents(value: unknown, currency: string): number | null {
+  const parsed = parseMoney(optionalString(value), currency);
+  return parsed.ok ? parsed.minor : null;
+}
+
+function customerFromJson(customer: Json): CustomerRecord {
+  return {
+    id: gidOf(customer, "Customer", "customer"),
+    email: optionalString(customer.email),
+    phone: optionalString(customer.phone),
+    tags: tagList(customer.tags),
+    updatedAt: requiredDate(customer, "updated_at", "customer"),
+  };
+}
+
+/** orders/* payload (REST shape). */
+export function orderFromWebhook(payload: unknown): OrderRecord {
   const order = asObject(payload, "order");
-  const id = gidOf(order, "Order", "order");
-  const updatedAt = requiredDate(order, "updated_at", "order");
   const currency = optionalString(order.currency) ?? "USD";
   const customer = optionalObject(order.customer);
-  const total = parseMoney(optionalString(order.current_total_price) ?? optionalString(order.total_price), currency);
-  return db.$transaction(async (tx) => {
-    const outcome = await applyIfNewer(mirrorDelegate(tx.order), { shop, id }, updatedAt, {
-      name: optionalString(order.name),
-      customerId: customer ? gidOf(customer, "Customer", "order.customer") : null,
-      email: optionalString(order.email) ?? optionalString(order.contact_email),
-      phone: optionalString(order.phone),
-      financialStatus: optionalString(order.financial_status),
-      fulfillmentStatus: optionalString(order.fulfillment_status),
-      cancelledAt: optionalDate(order.cancelled_at),
-      currencyCode: currency,
-      totalCents: total.ok ? total.minor : null,
-      shopifyCreatedAt: optionalDate(order.created_at),
-      source,
-    } satisfies Prisma.OrderUncheckedUpdateManyInput);
-    if (outcome === "stale") return outcome;
-    await tx.orderLine.deleteMany({ where: { orderId: id } });
-    const lines = asArray(order.line_items).map((raw) => {
+  return {
+    id: gidOf(order, "Order", "order"),
+    name: optionalString(order.name),
+    customerId: customer ? gidOf(customer, "Customer", "order.customer") : null,
+    email: optionalString(order.email) ?? optionalString(order.contact_email),
+    phone: optionalString(order.phone),
+    financialStatus: optionalString(order.financial_status),
+    fulfillmentStatus: optionalString(order.fulfillment_status),
+    cancelledAt: optionalDate(order.cancelled_at),
+    currencyCode: currency,
+    totalCents: cents(optionalString(order.current_total_price) ?? order.total_price, currency),
+    createdAt: optionalDate(order.created_at),
+    updatedAt: requiredDate(order, "updated_at", "order"),
+    lines: asArray(order.line_items).map((raw) => {
       const line = asObject(raw, "order.line_items[]");
-      const price = parseMoney(optionalString(line.price), currency);
       return {
-        shop,
-        orderId: id,
         id: gidOf(line, "LineItem", "order.line_items[]"),
         sku: optionalString(line.sku),
         variantId: optionalGid(line.variant_id, "ProductVariant"),
         quantity: typeof line.quantity === "number" ? line.quantity : 0,
-        priceCents: price.ok ? price.minor : null,
+        priceCents: cents(line.price, currency),
       };
-    });
-    if (lines.length > 0) await tx.orderLine.createMany({ data: lines });
-    if (customer && optionalDate(customer.updated_at)) await mirrorCustomerWith(tx, shop, customer, source);
+    }),
+    customer: customer && optionalDate(customer.updated_at) ? customerFromJson(customer) : null,
+  };
+}
+
+type Money = { shopMoney: { amount: string; currencyCode: string } };
+
+/** An OrdersPage node (Admin GraphQL). Statuses are enums there (PAID); stored lowercase like the webhooks' (paid). */
+export interface OrderNode {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt?: string | null;
+  displayFinancialStatus?: string | null;
+  displayFulfillmentStatus: string;
+  customer?: { id: string } | null;
+  totalPriceSet: Money;
+  lineItems: { nodes: { id: string; sku?: string | null; quantity: number; variant?: { id: string } | null }[] };
+}
+
+export function orderFromGraphQL(node: OrderNode): OrderRecord {
+  const updatedAt = optionalDate(node.updatedAt);
+  if (!updatedAt) throw new Error(`Order ${node.id}: updatedAt ${JSON.stringify(node.updatedAt)} is not a date`);
+  const currency = node.totalPriceSet.shopMoney.currencyCode;
+  return {
+    id: node.id,
+    name: node.name,
+    customerId: node.customer?.id ?? null,
+    email: null,
+    phone: null,
+    financialStatus: node.displayFinancialStatus?.toLowerCase() ?? null,
+    fulfillmentStatus: node.displayFulfillmentStatus.toLowerCase(),
+    cancelledAt: optionalDate(node.cancelledAt),
+    currencyCode: currency,
+    totalCents: cents(node.totalPriceSet.shopMoney.amount, currency),
+    createdAt: optionalDate(node.createdAt),
+    updatedAt,
+    lines: node.lineItems.nodes.map((line) => ({
+      id: line.id,
+      sku: line.sku ?? null,
+      variantId: line.variant?.id ?? null,
+      quantity: line.quantity,
+      priceCents: null,
+    })),
+    customer: null,
+  };
+}
+
+/** Writes the order and replaces its lines, unless a newer version is already stored. */
+export async function writeOrder(db: ShopDb, shop: string, record: OrderRecord, source: MirrorSource): Promise<ApplyOutcome> {
+  return db.$transaction(async (tx) => {
+    const outcome = await applyIfNewer(mirrorDelegate(tx.order), { shop, id: record.id }, record.updatedAt, {
+      name: record.name,
+      customerId: record.customerId,
+      email: record.email,
+      phone: record.phone,
+      financialStatus: record.financialStatus,
+      fulfillmentStatus: record.fulfillmentStatus,
+      cancelledAt: record.cancelledAt,
+      currencyCode: record.currencyCode,
+      totalCents: record.totalCents,
+      shopifyCreatedAt: record.createdAt,
+      source,
+    } satisfies Prisma.OrderUncheckedUpdateManyInput);
+    if (outcome === "stale") return outcome;
+    await tx.orderLine.deleteMany({ where: { orderId: record.id } });
+    if (record.lines.length > 0) {
+      await tx.orderLine.createMany({ data: record.lines.map((line) => ({ shop, orderId: record.id, ...line })) });
+    }
+    if (record.customer) await writeCustomerWith(tx, shop, record.customer, source);
     return outcome;
   });
 }
 
 type CustomerWriter = Pick<ShopDb, "customer">;
 
-async function mirrorCustomerWith(db: CustomerWriter, shop: string, payload: unknown, source: MirrorSource): Promise<ApplyOutcome> {
-  const customer = asObject(payload, "customer");
-  const key = { shop, id: gidOf(customer, "Customer", "customer") };
-  return applyIfNewer(mirrorDelegate(db.customer), key, requiredDate(customer, "updated_at", "customer"), {
-    email: optionalString(customer.email),
-    phone: optionalString(customer.phone),
-    tags: tagList(customer.tags),
+function writeCustomerWith(db: CustomerWriter, shop: string, record: CustomerRecord, source: MirrorSource): Promise<ApplyOutcome> {
+  return applyIfNewer(mirrorDelegate(db.customer), { shop, id: record.id }, record.updatedAt, {
+    email: record.email,
+    phone: record.phone,
+    tags: record.tags,
     source,
   } satisfies Prisma.CustomerUncheckedUpdateManyInput);
 }
 
-export function mirrorCustomer(db: ShopDb, shop: string, payload: unknown, source: MirrorSource): Promise<ApplyOutcome> {
-  return mirrorCustomerWith(db, shop, payload, source);
+/** customers/create|update payload. */
+export function writeCustomerFromWebhook(db: ShopDb, shop: string, payload: unknown): Promise<ApplyOutcome> {
+  return writeCustomerWith(db, shop, customerFromJson(asObject(payload, "customer")), "webhook");
 }
 
 /** orders/delete and customers/delete carry only the id. */

@@ -7,8 +7,8 @@
 import type { PrismaClient } from "@prisma/client";
 import { forShop, type ShopDb } from "../db/scoped.server";
 import { exportCustomerData, purgeShop, recordUninstall, redactCustomer } from "../compliance.server";
-import { markProductDeleted, mirrorProduct } from "../mirror/catalog.server";
-import { deleteCustomer, deleteOrder, mirrorCustomer, mirrorOrder } from "../mirror/orders.server";
+import { markProductDeleted, productFromWebhook, writeProduct } from "../mirror/catalog.server";
+import { deleteCustomer, deleteOrder, orderFromWebhook, writeCustomerFromWebhook, writeOrder } from "../mirror/orders.server";
 import { asObject, optionalString } from "./payload";
 import type { WebhookTopic } from "./topics";
 
@@ -25,7 +25,10 @@ export interface HandlerContext {
 
 export type Handler = (ctx: HandlerContext) => Promise<string>;
 
-const mirrorOrderFromWebhook: Handler = ({ db, shop, payload }) => mirrorOrder(db, shop, payload, "webhook");
+const mirrorOrderFromWebhook: Handler = ({ db, shop, payload }) => writeOrder(db, shop, orderFromWebhook(payload), "webhook");
+
+const mirrorProductFromWebhook: Handler = async ({ db, shop, payload }) =>
+  writeProduct(db, shop, productFromWebhook(payload, await shopCurrency(db)), "webhook");
 
 /**
  * Topics whose processing belongs to a later area (returns, inventory,
@@ -73,8 +76,8 @@ export const HANDLERS: Record<WebhookTopic, Handler> = {
   "returns/update": keptForLaterArea("returns (RMA)"),
   "reverse_fulfillment_orders/dispose": keptForLaterArea("returns (RMA)"),
 
-  "products/create": async ({ db, shop, payload }) => mirrorProduct(db, shop, payload, "webhook", await shopCurrency(db)),
-  "products/update": async ({ db, shop, payload }) => mirrorProduct(db, shop, payload, "webhook", await shopCurrency(db)),
+  "products/create": mirrorProductFromWebhook,
+  "products/update": mirrorProductFromWebhook,
   "products/delete": ({ db, payload, occurredAt }) => markProductDeleted(db, payload, occurredAt),
   "inventory_items/create": keptForLaterArea("inventory (ATP)"),
   "inventory_items/update": keptForLaterArea("inventory (ATP)"),
@@ -102,8 +105,8 @@ export const HANDLERS: Record<WebhookTopic, Handler> = {
   "locations/delete": keptForLaterArea("locations (ATP, routing)"),
   "locations/activate": keptForLaterArea("locations (ATP, routing)"),
   "locations/deactivate": keptForLaterArea("locations (ATP, routing)"),
-  "customers/create": ({ db, shop, payload }) => mirrorCustomer(db, shop, payload, "webhook"),
-  "customers/update": ({ db, shop, payload }) => mirrorCustomer(db, shop, payload, "webhook"),
+  "customers/create": ({ db, shop, payload }) => writeCustomerFromWebhook(db, shop, payload),
+  "customers/update": ({ db, shop, payload }) => writeCustomerFromWebhook(db, shop, payload),
   "customers/delete": ({ db, payload }) => deleteCustomer(db, payload),
   "bulk_operations/finish": keptForLaterArea("bulk reconcile (catalog sync)"),
 
