@@ -214,9 +214,7 @@ export const metafieldsSet: Resolver<EmulatorContext> = (_source, args, context)
     }
     if (errors.length > before || !owner) return;
     const namespace = resolveNamespace(rawNamespace, store.appId);
-    const existing = [...store.metafields.values()].find(
-      (m) => m.ownerType === owner.type && m.ownerId === owner.id && m.namespace === namespace && m.key === input.key,
-    );
+    const existing = store.findMetafield(owner.type, owner.id, namespace, input.key);
     if (Object.prototype.hasOwnProperty.call(input, "compareDigest")) {
       const stale = input.compareDigest === null ? existing !== undefined : !existing || compareDigestOf(existing) !== input.compareDigest;
       if (stale) {
@@ -252,7 +250,7 @@ export const metafieldsSet: Resolver<EmulatorContext> = (_source, args, context)
       createdAt: stamp,
       updatedAt: stamp,
     };
-    store.metafields.set(record.id, record);
+    store.putMetafield(record);
     return record;
   });
   return { metafields: written.map(node.metafield), userErrors: [] };

@@ -337,13 +337,9 @@ for (const owner of ["Shop", "Product", "ProductVariant", "Collection", "Custome
           return dot > 0 ? `${resolveNamespace(full.slice(0, dot), context.store.appId)}.${full.slice(dot + 1)}` : full;
         })
       : null;
-    const items = [...context.store.metafields.values()].filter(
-      (m) =>
-        m.ownerType === type &&
-        m.ownerId === id &&
-        (namespace === null || m.namespace === namespace) &&
-        (keys === null || keys.includes(`${m.namespace}.${m.key}`)),
-    );
+    const items = context.store
+      .metafieldsOf(type, id)
+      .filter((m) => (namespace === null || m.namespace === namespace) && (keys === null || keys.includes(`${m.namespace}.${m.key}`)));
     return listing(items, (m) => m.id, (m) => m.id, node.metafield);
   };
 }
@@ -359,12 +355,8 @@ function metafieldResolvers(owner: string): Record<string, R> {
     metafield: (source, args, context) => {
       const { type, id } = ownerKey(context.store, owner, source);
       const namespace = resolveNamespace(typeof args.namespace === "string" ? args.namespace : null, context.store.appId);
-      for (const metafield of context.store.metafields.values()) {
-        if (metafield.ownerType === type && metafield.ownerId === id && metafield.namespace === namespace && metafield.key === args.key) {
-          return node.metafield(metafield);
-        }
-      }
-      return null;
+      const metafield = context.store.findMetafield(type, id, namespace, String(args.key));
+      return metafield ? node.metafield(metafield) : null;
     },
   };
 }

@@ -125,23 +125,29 @@ function compare(left: number, op: Term["op"], right: number): boolean {
   }
 }
 
-function matchOne(kind: SearchKind, value: string | number | boolean | null, term: Term, timeZone: string): boolean {
+/** The term's value as the field's kind compares it, parsed once per query. */
+function rightHandSide(kind: SearchKind, term: Term, timeZone: string): number | string {
+  if (kind === "date") return toTime(term.value, timeZone);
+  if (kind === "number") return Number(term.value.replace(/^gid:\/\/shopify\/[A-Za-z]+\//, ""));
+  return term.value.toLowerCase();
+}
+
+function matchOne(kind: SearchKind, value: string | number | boolean | null, term: Term, right: number | string): boolean {
   if (value === null) return false;
   switch (kind) {
     case "date":
-      return compare(Date.parse(String(value)), term.op, toTime(term.value, timeZone));
+      return compare(Date.parse(String(value)), term.op, right as number);
     case "number": {
-      const right = Number(term.value.replace(/^gid:\/\/shopify\/[A-Za-z]+\//, ""));
       if (Number.isNaN(right)) return false;
-      return compare(Number(value), term.op, right);
+      return compare(Number(value), term.op, right as number);
     }
     case "boolean":
-      return String(value) === term.value.toLowerCase();
+      return String(value) === right;
     case "text": {
       const left = String(value).toLowerCase();
-      const right = term.value.toLowerCase();
-      if (term.op !== "=") return compare(left.localeCompare(right), term.op, 0);
-      return right.endsWith("*") ? left.startsWith(right.slice(0, -1)) : left === right;
+      const text = right as string;
+      if (term.op !== "=") return compare(left.localeCompare(text), term.op, 0);
+      return text.endsWith("*") ? left.startsWith(text.slice(0, -1)) : left === text;
     }
   }
 }
@@ -157,17 +163,21 @@ export function compileSearch<T>(
   warnings: SearchWarning[],
 ): (item: T) => boolean {
   if (!query || !query.trim()) return () => true;
-  const terms = parse(query).filter((term) => {
-    if (fields[term.field]) return true;
-    warnings.push({ field: term.field, message: "Invalid search field for this query." });
-    return false;
-  });
-  return (item) =>
-    terms.every((term) => {
+  const terms = parse(query)
+    .filter((term) => {
+      if (fields[term.field]) return true;
+      warnings.push({ field: term.field, message: "Invalid search field for this query." });
+      return false;
+    })
+    .map((term) => {
       const field = fields[term.field] as SearchField<T>;
+      return { term, field, right: rightHandSide(field.kind, term, timeZone) };
+    });
+  return (item) =>
+    terms.every(({ term, field, right }) => {
       const raw = field.get(item);
       const values = Array.isArray(raw) ? raw : [raw];
-      const hit = values.some((value) => matchOne(field.kind, value, term, timeZone));
+      const hit = values.some((value) => matchOne(field.kind, value, term, right));
       return term.negate ? !hit : hit;
     });
 }

@@ -70,6 +70,58 @@ export function levelKey(itemId: number, locationId: number): string {
   return `${itemId}:${locationId}`;
 }
 
+/** Inventory levels by `levelKey`, indexed by item and by location too. */
+export class LevelIndex {
+  private byKey = new Map<string, InventoryLevelRecord>();
+  private byItem = new Map<number, Map<number, InventoryLevelRecord>>();
+  private byLocation = new Map<number, Map<number, InventoryLevelRecord>>();
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  get(key: string): InventoryLevelRecord | undefined {
+    return this.byKey.get(key);
+  }
+
+  set(key: string, level: InventoryLevelRecord): void {
+    this.delete(key);
+    this.byKey.set(key, level);
+    let ofItem = this.byItem.get(level.itemId);
+    if (!ofItem) this.byItem.set(level.itemId, (ofItem = new Map()));
+    ofItem.set(level.locationId, level);
+    let atLocation = this.byLocation.get(level.locationId);
+    if (!atLocation) this.byLocation.set(level.locationId, (atLocation = new Map()));
+    atLocation.set(level.itemId, level);
+  }
+
+  delete(key: string): void {
+    const level = this.byKey.get(key);
+    if (!level) return;
+    this.byKey.delete(key);
+    this.byItem.get(level.itemId)?.delete(level.locationId);
+    this.byLocation.get(level.locationId)?.delete(level.itemId);
+  }
+
+  clear(): void {
+    this.byKey.clear();
+    this.byItem.clear();
+    this.byLocation.clear();
+  }
+
+  values(): IterableIterator<InventoryLevelRecord> {
+    return this.byKey.values();
+  }
+
+  ofItem(itemId: number): InventoryLevelRecord[] {
+    return [...(this.byItem.get(itemId)?.values() ?? [])];
+  }
+
+  atLocation(locationId: number): InventoryLevelRecord[] {
+    return [...(this.byLocation.get(locationId)?.values() ?? [])];
+  }
+}
+
 export interface InventoryDelta {
   itemId: number;
   locationId: number;
@@ -162,10 +214,12 @@ export class Store {
   variants = new Map<number, VariantRecord>();
   inventoryItems = new Map<number, InventoryItemRecord>();
   /** Keyed by {@link levelKey}. */
-  levels = new Map<string, InventoryLevelRecord>();
+  levels = new LevelIndex();
   customers = new Map<number, CustomerRecord>();
   orders = new Map<number, OrderRecord>();
   metafields = new Map<number, MetafieldRecord>();
+  /** Metafield ids by owner, then `namespace.key` (see {@link putMetafield}). */
+  private metafieldsByOwner = new Map<string, Map<string, number>>();
   adjustmentGroups = new Map<number, AdjustmentGroupRecord>();
   bulkOperations = new Map<number, BulkOperationRecord>();
 
@@ -242,6 +296,7 @@ export class Store {
     this.customers.clear();
     this.orders.clear();
     this.metafields.clear();
+    this.metafieldsByOwner.clear();
     this.adjustmentGroups.clear();
     this.bulkOperations.clear();
 
@@ -400,7 +455,7 @@ export class Store {
       const owner = this.ownerOf(metafield.ownerId);
       if (!owner) throw new StoreError(`Seed: metafield ${metafield.namespace}.${metafield.key} names unknown owner ${metafield.ownerId}`);
       const id = this.nextId();
-      this.metafields.set(id, {
+      this.putMetafield({
         id,
         ownerType: owner.type,
         ownerId: owner.id,
@@ -433,16 +488,42 @@ export class Store {
     return exists ? { type, id } : null;
   }
 
+  /** Adds or replaces a metafield record, keeping the owner index. */
+  putMetafield(record: MetafieldRecord): void {
+    const owner = `${record.ownerType}:${record.ownerId}`;
+    let byKey = this.metafieldsByOwner.get(owner);
+    if (!byKey) this.metafieldsByOwner.set(owner, (byKey = new Map()));
+    byKey.set(`${record.namespace}.${record.key}`, record.id);
+    this.metafields.set(record.id, record);
+  }
+
+  deleteMetafield(id: number): void {
+    const record = this.metafields.get(id);
+    if (!record) return;
+    this.metafieldsByOwner.get(`${record.ownerType}:${record.ownerId}`)?.delete(`${record.namespace}.${record.key}`);
+    this.metafields.delete(id);
+  }
+
+  findMetafield(ownerType: string, ownerId: number, namespace: string, key: string): MetafieldRecord | undefined {
+    const id = this.metafieldsByOwner.get(`${ownerType}:${ownerId}`)?.get(`${namespace}.${key}`);
+    return id === undefined ? undefined : this.metafields.get(id);
+  }
+
+  metafieldsOf(ownerType: string, ownerId: number): MetafieldRecord[] {
+    const ids = this.metafieldsByOwner.get(`${ownerType}:${ownerId}`);
+    return ids ? [...ids.values()].map((id) => this.metafields.get(id)).filter((m): m is MetafieldRecord => m !== undefined) : [];
+  }
+
   level(itemId: number, locationId: number): InventoryLevelRecord | undefined {
     return this.levels.get(levelKey(itemId, locationId));
   }
 
   levelsOfItem(itemId: number): InventoryLevelRecord[] {
-    return [...this.levels.values()].filter((level) => level.itemId === itemId);
+    return this.levels.ofItem(itemId);
   }
 
   levelsAtLocation(locationId: number): InventoryLevelRecord[] {
-    return [...this.levels.values()].filter((level) => level.locationId === locationId);
+    return this.levels.atLocation(locationId);
   }
 
   variantsOf(product: ProductRecord): VariantRecord[] {
@@ -630,7 +711,7 @@ export class Store {
       this.variants.delete(variant.id);
     }
     for (const [id, metafield] of this.metafields) {
-      if (metafield.ownerType === "Product" && metafield.ownerId === productId) this.metafields.delete(id);
+      if (metafield.ownerType === "Product" && metafield.ownerId === productId) this.deleteMetafield(id);
     }
     this.products.delete(productId);
     this.emit("products/delete", payloads.productDeleted(product));
@@ -716,7 +797,9 @@ export class Store {
     });
     const orderId = this.nextId();
     for (const line of lineItems) line.id = this.nextId();
-    const number = Math.max(1000, ...[...this.orders.values()].map((order) => order.number)) + 1;
+    let highest = 1000;
+    for (const existing of this.orders.values()) highest = Math.max(highest, existing.number);
+    const number = highest + 1;
     const customer = input.customerId != null ? this.customers.get(input.customerId) : undefined;
     const order: OrderRecord = {
       id: orderId,
