@@ -4,6 +4,7 @@
  * the GraphQL error "not emulated: Type.field" (and null propagates as the spec says).
  */
 import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   buildSchema,
@@ -25,13 +26,9 @@ export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
  * original `../shared/shopify/admin/admin-<version>.graphql` next to the repository.
  */
 export function adminSchemaPath(root: string = REPO_ROOT): string {
-  const inRepo = fileURLToPath(new URL(`graphql/schema/admin-${API_VERSION}.graphql`, `file://${withSlash(root)}`));
+  const inRepo = resolve(root, "graphql", "schema", `admin-${API_VERSION}.graphql`);
   if (existsSync(inRepo)) return inRepo;
-  return fileURLToPath(new URL(`../shared/shopify/admin/admin-${API_VERSION}.graphql`, `file://${withSlash(root)}`));
-}
-
-function withSlash(path: string): string {
-  return path.endsWith("/") ? path : `${path}/`;
+  return resolve(root, "..", "shared", "shopify", "admin", `admin-${API_VERSION}.graphql`);
 }
 
 let cached: GraphQLSchema | undefined;

@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { parse, validate } from "graphql";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { adminSchema } from "../../emulator/schema";
+import { API_VERSION } from "../../app/api-version";
+import { adminSchema, adminSchemaPath } from "../../emulator/schema";
 import { harness, IDS, shapeProblems, type Harness, type Json } from "./helpers";
 
 const ADMIN_DIR = fileURLToPath(new URL("../../graphql/admin/", import.meta.url));
@@ -157,5 +158,12 @@ describe("fields the emulator does not answer", () => {
     const body = h.gql(`{ product(id: "${IDS.jacket}") { notAField } }`);
     expect(body.errors?.[0]?.message).toContain('Cannot query field "notAField" on type "Product"');
     expect(body.data).toBeUndefined();
+  });
+});
+
+describe("the schema the emulator executes", () => {
+  it("is read from graphql/schema when present, else from the shared copy next to the repository", () => {
+    expect(adminSchemaPath(fileURLToPath(new URL("../..", import.meta.url)))).toMatch(new RegExp(`/(graphql/schema|shared/shopify/admin)/admin-${API_VERSION}\\.graphql$`));
+    expect(adminSchemaPath("/nowhere/repo")).toBe(`/nowhere/shared/shopify/admin/admin-${API_VERSION}.graphql`);
   });
 });
