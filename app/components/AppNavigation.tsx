@@ -35,14 +35,15 @@ export function useAppBridgeStatus(): AppBridgeStatus {
  */
 export function AppNavigation() {
   const status = useAppBridgeStatus();
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
 
   if (status === "absent") {
     return (
       <Box paddingInline="400" paddingBlockStart="400">
         <InlineStack gap="200" blockAlign="center" wrap>
           {NAV_LINKS.map((link) => (
-            <Button key={link.to} url={link.to} variant={pathname === link.to ? "primary" : "tertiary"}>
+            // Keep the query (shop, host, id_token) so the next page can authenticate without App Bridge.
+            <Button key={link.to} url={`${link.to}${search}`} variant={pathname === link.to ? "primary" : "tertiary"}>
               {link.label}
             </Button>
           ))}

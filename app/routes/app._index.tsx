@@ -78,6 +78,10 @@ function RetryButton({ eventId }: { eventId: string }) {
   );
 }
 
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function DeadLetter({ event }: { event: DashboardEvent }) {
   return (
     <InlineStack align="space-between" blockAlign="start" gap="400" wrap={false}>
@@ -86,7 +90,7 @@ function DeadLetter({ event }: { event: DashboardEvent }) {
           {event.topic}
         </Text>
         <Text as="p" variant="bodySm" tone="subdued">
-          Received {event.receivedAtLabel} · {event.attempts} attempts · {event.deliveries} deliveries
+          Received {event.receivedAtLabel} · {plural(event.attempts, "attempt")} · {plural(event.deliveries, "delivery", "deliveries")}
         </Text>
         {event.lastError && (
           <Text as="p" variant="bodySm" tone="critical" breakWord>
