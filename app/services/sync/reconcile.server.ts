@@ -19,7 +19,7 @@ export interface ReconcileReport {
   orders: number;
   applied: number;
   stale: number;
-  /** Orders whose lines did not fit in one page (more than 100): their lines are incomplete. */
+  /** Orders whose lines did not fit in one page (more than 50): their lines are incomplete. */
   truncatedOrders: string[];
 }
 
@@ -48,7 +48,7 @@ export async function reconcileShop(
   });
   options.onProgress?.("shop", 1);
 
-  const products = client.paginate(ProductsPage, { first: options.productsPageSize ?? 10 }, (data) => data.products);
+  const products = client.paginate(ProductsPage, { first: options.productsPageSize ?? 4 }, (data) => data.products);
   for await (const node of products) {
     const outcome = await writeProduct(db, shop, productFromGraphQL(node, info.currencyCode), "reconcile");
     report.products += 1;
@@ -59,7 +59,7 @@ export async function reconcileShop(
   options.onProgress?.("products", report.products);
 
   const query = options.ordersUpdatedSince ? `updated_at:>'${options.ordersUpdatedSince.toISOString()}'` : undefined;
-  const orders = client.paginate(OrdersPage, { first: options.ordersPageSize ?? 25, query }, (data) => data.orders);
+  const orders = client.paginate(OrdersPage, { first: options.ordersPageSize ?? 8, query }, (data) => data.orders);
   for await (const node of orders) {
     const outcome = await writeOrder(db, shop, orderFromGraphQL(node), "reconcile");
     if (node.lineItems.pageInfo.hasNextPage) report.truncatedOrders.push(node.id);
