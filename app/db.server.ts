@@ -59,7 +59,20 @@ declare global {
 }
 
 function database(): Database {
-  globalThis.__peakguardDatabase ??= openDatabase();
+  if (!globalThis.__peakguardDatabase) {
+    const opened = openDatabase();
+    globalThis.__peakguardDatabase = opened;
+    // Close the database (PGlite flushes and releases its lock) before exiting on a signal;
+    // without this the embedded database keeps the server alive after SIGTERM.
+    const shutdown = (signal: NodeJS.Signals) => {
+      opened
+        .close()
+        .catch((error: unknown) => console.error(`[db] close on ${signal} failed`, error))
+        .finally(() => process.exit(0));
+    };
+    process.once("SIGTERM", shutdown);
+    process.once("SIGINT", shutdown);
+  }
   return globalThis.__peakguardDatabase;
 }
 

@@ -4,6 +4,15 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { webhookWorker } from "./services/webhooks/receive.server";
+
+// Process stored webhook events from server start: events left by a previous
+// process (crashed mid-processing, or due for retry) are picked up without
+// waiting for the next delivery. PEAKGUARD_WEBHOOK_WORKER=off disables it
+// (e.g. a second web process while one worker process drains the queue).
+if (process.env.PEAKGUARD_WEBHOOK_WORKER !== "off") {
+  void webhookWorker().catch((error: unknown) => console.error("[webhooks] worker did not start", error));
+}
 
 export const streamTimeout = 5000;
 

@@ -14,4 +14,4 @@ export SHOPIFY_APP_URL="${SHOPIFY_APP_URL:-http://localhost:$PORT}"
 npm run --silent setup
 npm run --silent build
 echo "peakguard: serving on http://localhost:$PORT (database: ${DATABASE_URL:-embedded PGlite at ./data/pglite})"
-exec npm run --silent start
+exec node node_modules/.bin/remix-serve ./build/server/index.js

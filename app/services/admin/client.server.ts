@@ -71,7 +71,7 @@ export interface AdminClientOptions {
 }
 
 /** `request(op)` when the operation has no required variables, `request(op, vars)` otherwise. */
-export type VariablesArgument<TVariables> = {} extends TVariables ? [variables?: TVariables] : [variables: TVariables];
+export type VariablesArgument<TVariables> = Record<never, never> extends TVariables ? [variables?: TVariables] : [variables: TVariables];
 
 /** A data response and its extensions (cost included). */
 export interface AdminResult<TData> {
