@@ -20,23 +20,23 @@ import {
 import prisma from "~/db.server";
 import { loadDashboard, readRetryForm, type DashboardEvent } from "~/services/dashboard.server";
 import { retryDeadEvent } from "~/services/webhooks/processor.server";
-import { authenticate } from "~/shopify.server";
+import { adminContext } from "~/services/admin-context.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop } = await adminContext(request);
 
-  return json(await loadDashboard(prisma, session.shop));
+  return json(await loadDashboard(prisma, shop));
 };
 
 /** Retry: put one dead-lettered event of this shop back in the queue. */
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop } = await adminContext(request);
   const form = readRetryForm(await request.formData());
   if (!form.ok) {
     return json({ ok: false as const, message: "The retry request is incomplete", errors: form.errors }, { status: 400 });
   }
 
-  const result = await retryDeadEvent(prisma, session.shop, form.eventId);
+  const result = await retryDeadEvent(prisma, shop, form.eventId);
   if (!result.ok) {
     return json(
       { ok: false as const, code: result.code, message: result.message, errors: {} },

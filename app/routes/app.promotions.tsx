@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { AreaPlaceholder } from "~/components/AreaPlaceholder";
-import { authenticate } from "~/shopify.server";
+import { adminContext } from "~/services/admin-context.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  await adminContext(request);
   return null;
 };
 

@@ -2,23 +2,39 @@ import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-
 import { json } from "@remix-run/node";
 import { Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import { Banner, Box } from "@shopify/polaris";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppNavigation } from "~/components/AppNavigation";
-import { authenticate } from "~/shopify.server";
+import { adminContext } from "~/services/admin-context.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 // Every /app/* page is behind the admin session: no session → /auth/login,
 // an expired or missing session token → the library's bounce / token exchange.
+// The local demo (npm run demo) renders the same pages outside Shopify's iframe.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  const { shop, mode } = await adminContext(request);
 
-  return json({ apiKey: process.env.SHOPIFY_API_KEY || "" });
+  return json({ apiKey: process.env.SHOPIFY_API_KEY || "", shop, mode });
 };
 
 export default function App() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, shop, mode } = useLoaderData<typeof loader>();
+
+  if (mode === "demo") {
+    return (
+      <AppProvider isEmbeddedApp={false} apiKey={apiKey}>
+        <AppNavigation />
+        <Box paddingInline="400" paddingBlockStart="200">
+          <Banner tone="info" title={`Local demo: ${shop}`}>
+            This is the local store emulator, not a Shopify store. Pages render outside Shopify&apos;s admin, without App Bridge.
+          </Banner>
+        </Box>
+        <Outlet />
+      </AppProvider>
+    );
+  }
 
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
