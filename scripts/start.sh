@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
-# The README's "run the app" command: on a fresh machine it installs Node 22
-# and the dependencies, migrates the embedded database (or DATABASE_URL),
-# builds the Remix app and serves it on $PORT (default 3000).
+# The README's main command: on a fresh machine it installs Node 22 and the
+# dependencies, builds the app, then runs `npm run demo`: the local store
+# emulator with a generated store, the app on the embedded database against
+# it (initial sync done), until Ctrl-C. Extra arguments go to the demo
+# (--port, --emulator-port, --seed, --seed-file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node22.sh
 source scripts/install.sh
 if [ -f .env ]; then set -a; source .env; set +a; fi
-export SHOPIFY_API_KEY="${SHOPIFY_API_KEY:-peakguard-local}"
-export SHOPIFY_API_SECRET="${SHOPIFY_API_SECRET:-peakguard-local-secret}"
-export PORT="${PORT:-3000}"
-export SHOPIFY_APP_URL="${SHOPIFY_APP_URL:-http://localhost:$PORT}"
-npm run --silent setup
+npx prisma generate >/dev/null
 npm run --silent build
-echo "peakguard: serving on http://localhost:$PORT (database: ${DATABASE_URL:-embedded PGlite at ./data/pglite})"
-exec node node_modules/.bin/remix-serve ./build/server/index.js
+exec npx tsx scripts/demo.ts "$@"
