@@ -16,6 +16,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing Debian's chromium for the browser tests (playwright-core never downloads a browser)"
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+
 echo "== prisma generate + migrate deploy (embedded PGlite, throwaway directory)"
 DATABASE_URL="pglite:$results_dir/pglite" npm run --silent setup
 
@@ -23,6 +32,9 @@ echo "== typecheck"
 npm run --silent typecheck
 echo "== lint"
 npm run --silent lint
+
+echo "== build (the browser tests run the built app)"
+npm run --silent build >/dev/null
 
 echo "== tests (embedded database)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results_dir/embedded.json"
