@@ -3,6 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { readSeedFile } from "../../emulator/store";
 import { adminClientFromToken } from "~/services/admin/client.server";
+import { offlineAdminClient, OfflineSessionMissingError } from "~/services/admin/offline.server";
+import { ShopInfo } from "../../graphql/operations";
 import { forShop } from "~/services/db/scoped.server";
 import { reconcileShop } from "~/services/sync/reconcile.server";
 import { processDueEvents } from "~/services/webhooks/processor.server";
@@ -86,6 +88,21 @@ describe("the app's reconcile against the store emulator", () => {
     // It waited (before requests the bucket could not cover, or after THROTTLED), and the waits add up.
     expect(sleeps.length).toBeGreaterThan(0);
     expect(sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe("jobs reach the Admin API with the shop's offline session", () => {
+  it("refuses a shop without an offline session, and uses the stored token otherwise", async () => {
+    emulator = await startEmulator({ seed, appUrl: app.url, apiSecret: app.secret, accessToken: TOKEN, webhooks: { enabled: false } });
+    process.env.PEAKGUARD_ADMIN_API_URL = emulator.url;
+    try {
+      await expect(offlineAdminClient(db.prisma, SHOP)).rejects.toThrow(OfflineSessionMissingError);
+      await db.prisma.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: TOKEN } });
+      const client = await offlineAdminClient(db.prisma, SHOP);
+      expect((await client.request(ShopInfo)).shop.myshopifyDomain).toBe(SHOP);
+    } finally {
+      delete process.env.PEAKGUARD_ADMIN_API_URL;
+    }
   });
 });
 
