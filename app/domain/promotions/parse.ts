@@ -198,14 +198,11 @@ function parseCaps(v: unknown): Caps | typeof BAD {
   if (v === undefined) return {};
   if (!isObj(v)) return BAD;
   const caps: Caps = {};
-  for (const key of ["maxDiscountCents", "perCustomerUses", "totalBudgetCents"] as const) {
-    if (v[key] === undefined) continue;
-    if (!isCount(v[key])) return BAD;
-    caps[key] = v[key];
-  }
-  if (v.maxDiscountPercent !== undefined) {
-    if (!isPercent(v.maxDiscountPercent)) return BAD;
-    caps.maxDiscountPercent = v.maxDiscountPercent;
+  for (const key of ["maxDiscountCents", "maxDiscountPercent", "perCustomerUses", "totalBudgetCents"] as const) {
+    const value = v[key];
+    if (value === undefined) continue;
+    if (key === "maxDiscountPercent" ? !isPercent(value) : !isCount(value)) return BAD;
+    caps[key] = value as number;
   }
   return caps;
 }
