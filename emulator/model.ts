@@ -153,6 +153,9 @@ export interface CustomerRecord {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
+  /** E.164, e.g. "+12125550123". */
+  phone: string | null;
+  note: string | null;
   tags: string[];
   createdAt: string;
   updatedAt: string;
@@ -179,14 +182,65 @@ export interface LineItemRecord {
   returnedQuantity: number;
 }
 
+export type RestockType = "cancel" | "return" | "no_restock";
+
+export interface RefundLineRecord {
+  id: number;
+  lineItemId: number;
+  quantity: number;
+  restockType: RestockType;
+  locationId: number | null;
+  /** Cents, after the line's share of order-level discounts. */
+  subtotal: number;
+  /** Cents: the line's share of the order's tax. */
+  totalTax: number;
+  /** Of `quantity`, the units that had been fulfilled (the rest were removed before fulfilment). */
+  returnedUnits: number;
+}
+
 export interface RefundRecord {
   id: number;
   createdAt: string;
   note: string | null;
-  lines: { id: number; lineItemId: number; quantity: number; restockType: "cancel" | "return" | "no_restock"; locationId: number | null; subtotal: number }[];
+  lines: RefundLineRecord[];
   shipping: number;
   /** Total refunded by this refund, cents. */
   amount: number;
+  /** The return this refund settles (returnProcess), or null. */
+  returnId: number | null;
+  /** The REFUND transactions that moved its money. */
+  transactionIds: number[];
+}
+
+/** A payment event on an order (OrderTransaction). */
+export interface TransactionRecord {
+  id: number;
+  kind: "AUTHORIZATION" | "CAPTURE" | "SALE" | "REFUND" | "VOID";
+  status: "SUCCESS";
+  /** Cents. */
+  amount: number;
+  parentId: number | null;
+  createdAt: string;
+  processedAt: string;
+  test: boolean;
+}
+
+export interface FulfillmentLineRecord {
+  id: number;
+  lineItemId: number;
+  quantity: number;
+}
+
+export interface FulfillmentRecord {
+  id: number;
+  orderId: number;
+  /** 1 for the order's first fulfillment: `name` is `#1001.1`. */
+  sequence: number;
+  locationId: number | null;
+  status: "SUCCESS" | "CANCELLED";
+  lines: FulfillmentLineRecord[];
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface OrderRecord {
@@ -206,10 +260,136 @@ export interface OrderRecord {
   cancelledAt: string | null;
   cancelReason: "CUSTOMER" | "DECLINED" | "FRAUD" | "INVENTORY" | "OTHER" | "STAFF" | null;
   refunds: RefundRecord[];
+  fulfillments: FulfillmentRecord[];
+  transactions: TransactionRecord[];
   tags: string[];
   test: boolean;
   createdAt: string;
   processedAt: string;
+  updatedAt: string;
+}
+
+/* ---------------------------------------------------------------- returns */
+
+export type ReturnStatus = "REQUESTED" | "OPEN" | "DECLINED" | "CANCELED" | "CLOSED";
+export type ReturnDeclineReason = "FINAL_SALE" | "OTHER" | "RETURN_PERIOD_ENDED";
+export type ReturnReason =
+  | "COLOR"
+  | "DEFECTIVE"
+  | "NOT_AS_DESCRIBED"
+  | "OTHER"
+  | "SIZE_TOO_LARGE"
+  | "SIZE_TOO_SMALL"
+  | "STYLE"
+  | "UNKNOWN"
+  | "UNWANTED"
+  | "WRONG_ITEM";
+export type DispositionType = "RESTOCKED" | "PROCESSING_REQUIRED" | "NOT_RESTOCKED" | "MISSING";
+
+export interface ReturnLineRecord {
+  id: number;
+  fulfillmentLineItemId: number;
+  lineItemId: number;
+  quantity: number;
+  processedQuantity: number;
+  refundedQuantity: number;
+  returnReason: ReturnReason;
+  returnReasonNote: string;
+  customerNote: string | null;
+  restockingFee: { id: number; percentage: number } | null;
+}
+
+export interface DispositionRecord {
+  id: number;
+  type: DispositionType;
+  quantity: number;
+  locationId: number | null;
+  createdAt: string;
+}
+
+export interface ReverseFulfillmentOrderLineRecord {
+  id: number;
+  returnLineId: number;
+  fulfillmentLineItemId: number;
+  totalQuantity: number;
+  dispositions: DispositionRecord[];
+}
+
+export interface ReverseFulfillmentOrderRecord {
+  id: number;
+  returnId: number;
+  orderId: number;
+  status: "OPEN" | "CLOSED" | "CANCELED";
+  lines: ReverseFulfillmentOrderLineRecord[];
+}
+
+export interface ReturnRecord {
+  id: number;
+  orderId: number;
+  /** `#1001-R1`. */
+  name: string;
+  status: ReturnStatus;
+  lines: ReturnLineRecord[];
+  /** Return shipping fees charged to the customer, cents. */
+  shippingFees: { id: number; amount: number }[];
+  decline: { reason: ReturnDeclineReason; note: string | null } | null;
+  reverseFulfillmentOrderIds: number[];
+  createdAt: string;
+  updatedAt: string;
+  requestApprovedAt: string | null;
+  closedAt: string | null;
+}
+
+/* ------------------------------------------------- functions and their owners */
+
+/** One of the app's Shopify Functions (an extension), as the seed declares it. */
+export interface ShopifyFunctionRecord {
+  id: string;
+  title: string;
+  /** Shopify's API type, e.g. "discount", "cart_checkout_validation", "payment_customization", "delivery_customization". */
+  apiType: string;
+  handle: string;
+  apiVersion?: string;
+  description?: string | null;
+  appKey?: string;
+  useCreationUi?: boolean;
+  inputQuery?: string | null;
+}
+
+export type DiscountClass = "ORDER" | "PRODUCT" | "SHIPPING";
+
+export interface DiscountRecord {
+  id: number;
+  functionId: string;
+  title: string;
+  discountClasses: DiscountClass[];
+  combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
+  startsAt: string;
+  endsAt: string | null;
+  appliesOnOneTimePurchase: boolean;
+  appliesOnSubscription: boolean;
+  recurringCycleLimit: number;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ValidationRecord {
+  id: number;
+  functionId: string;
+  title: string;
+  enabled: boolean;
+  blockOnFailure: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CustomizationRecord {
+  id: number;
+  functionId: string;
+  title: string;
+  enabled: boolean;
+  createdAt: string;
   updatedAt: string;
 }
 
@@ -325,7 +505,7 @@ export interface SeedFile {
       };
     }[];
   }[];
-  customers?: (Omit<CustomerRecord, "updatedAt"> & { updatedAt?: string })[];
+  customers?: (Omit<CustomerRecord, "updatedAt" | "phone" | "note"> & { updatedAt?: string; phone?: string | null; note?: string | null })[];
   orders?: {
     id: number;
     number: number;
@@ -334,7 +514,18 @@ export interface SeedFile {
     locationId?: number | null;
     financialStatus: FinancialStatus;
     fulfillmentStatus?: FulfillmentStatus;
+    /**
+     * `fulfilledQuantity` on a line is used only when the order lists no `fulfillments`
+     * (one fulfillment at the order's location is then derived); with `fulfillments`
+     * the lines' fulfilled quantities are their sums.
+     */
     lineItems: { id: number; variantId: number; quantity: number; price?: string; fulfilledQuantity?: number }[];
+    fulfillments?: SeedFulfillment[];
+    /** Applied in order: unfulfilled units are refunded first (removed), then fulfilled ones (returned). */
+    refunds?: SeedRefund[];
+    /** A cancelled order: its remaining unfulfilled units are removed. */
+    cancelledAt?: string | null;
+    cancelReason?: OrderRecord["cancelReason"];
     shippingPrice?: string;
     totalTax?: string;
     totalDiscounts?: string;
@@ -344,5 +535,54 @@ export interface SeedFile {
     processedAt?: string;
     updatedAt?: string;
   }[];
+  returns?: SeedReturn[];
   metafields?: { ownerId: string; namespace: string; key: string; type: string; value: string }[];
+  /** The app's Shopify Functions (extensions): what `shopifyFunctions` lists and owners name. */
+  functions?: ShopifyFunctionRecord[];
+}
+
+export interface SeedFulfillment {
+  id: number;
+  locationId?: number | null;
+  createdAt: string;
+  lines: { id: number; lineItemId: number; quantity: number }[];
+}
+
+export interface SeedRefund {
+  id: number;
+  createdAt: string;
+  note?: string | null;
+  /** Decimal string of shipping refunded. */
+  shipping?: string;
+  /** The return this refund settles. */
+  returnId?: number | null;
+  lines: { id: number; lineItemId: number; quantity: number; restockType: RestockType; locationId?: number | null }[];
+}
+
+export interface SeedReturn {
+  id: number;
+  orderId: number;
+  status: ReturnStatus;
+  createdAt: string;
+  updatedAt?: string;
+  requestApprovedAt?: string | null;
+  closedAt?: string | null;
+  decline?: { reason: ReturnDeclineReason; note?: string | null } | null;
+  /** Decimal strings. */
+  shippingFees?: { id: number; amount: string }[];
+  lines: {
+    id: number;
+    fulfillmentLineItemId: number;
+    quantity: number;
+    processedQuantity?: number;
+    returnReason?: ReturnReason;
+    returnReasonNote?: string;
+    customerNote?: string | null;
+    restockingFee?: { id: number; percentage: number } | null;
+  }[];
+  /** Required for OPEN and CLOSED returns (Shopify opens one when a return is approved). */
+  reverseFulfillmentOrder?: {
+    id: number;
+    lines: { id: number; returnLineId: number; dispositions?: (Omit<DispositionRecord, "createdAt"> & { createdAt?: string })[] }[];
+  } | null;
 }

@@ -6,12 +6,17 @@
  */
 import { gid, moneyString, restTime } from "./ids";
 import type {
+  CustomerRecord,
+  DiscountRecord,
+  DispositionRecord,
   InventoryItemRecord,
   InventoryLevelRecord,
   LocationRecord,
   OrderRecord,
   ProductRecord,
   RefundRecord,
+  ReturnRecord,
+  ReverseFulfillmentOrderRecord,
 } from "./model";
 import { currentQuantity, orderTotals, refundedTotal, unfulfilled } from "./model";
 import type { Store } from "./store";
@@ -136,7 +141,7 @@ function lineItem(store: Store, order: OrderRecord, line: OrderRecord["lineItems
   };
 }
 
-function customer(store: Store, customerId: number | null): Payload | null {
+function orderCustomer(store: Store, customerId: number | null): Payload | null {
   const record = customerId === null ? undefined : store.customers.get(customerId);
   if (!record) return null;
   return {
@@ -144,9 +149,27 @@ function customer(store: Store, customerId: number | null): Payload | null {
     email: record.email,
     first_name: record.firstName,
     last_name: record.lastName,
+    phone: record.phone,
     created_at: at(store, record.createdAt),
     updated_at: at(store, record.updatedAt),
     tags: record.tags.join(", "),
+    admin_graphql_api_id: gid("Customer", record.id),
+  };
+}
+
+/** customers/create, customers/update. */
+export function customer(store: Store, record: CustomerRecord): Payload {
+  return {
+    id: record.id,
+    email: record.email,
+    created_at: at(store, record.createdAt),
+    updated_at: at(store, record.updatedAt),
+    first_name: record.firstName,
+    last_name: record.lastName,
+    note: record.note,
+    tags: record.tags.join(", "),
+    currency: store.shop.currencyCode,
+    phone: record.phone,
     admin_graphql_api_id: gid("Customer", record.id),
   };
 }
@@ -180,7 +203,7 @@ export function order(store: Store, record: OrderRecord): Payload {
     total_tax: moneyString(totals.tax),
     total_tax_set: moneySet(store, totals.tax),
     updated_at: at(store, record.updatedAt),
-    customer: customer(store, record.customerId),
+    customer: orderCustomer(store, record.customerId),
     line_items: record.lineItems.map((line) => lineItem(store, record, line)),
     refunds: record.refunds.map((one) => refundBody(store, record, one)),
     total_refunded_set: moneySet(store, refundedTotal(record)),
@@ -196,6 +219,7 @@ function refundBody(store: Store, orderRecord: OrderRecord, record: RefundRecord
     order_id: orderRecord.id,
     processed_at: at(store, record.createdAt),
     restock: record.lines.some((line) => line.restockType !== "no_restock"),
+    return: record.returnId === null ? null : { id: record.returnId, admin_graphql_api_id: gid("Return", record.returnId) },
     refund_line_items: record.lines.map((line) => {
       const item = orderRecord.lineItems.find((candidate) => candidate.id === line.lineItemId);
       return {
@@ -206,9 +230,26 @@ function refundBody(store: Store, orderRecord: OrderRecord, record: RefundRecord
         restock_type: line.restockType,
         subtotal: moneyString(line.subtotal),
         subtotal_set: moneySet(store, line.subtotal),
+        total_tax: moneyString(line.totalTax),
+        total_tax_set: moneySet(store, line.totalTax),
         line_item: item ? lineItem(store, orderRecord, item) : null,
       };
     }),
+    transactions: orderRecord.transactions
+      .filter((t) => record.transactionIds.includes(t.id))
+      .map((t) => ({
+        id: t.id,
+        admin_graphql_api_id: gid("OrderTransaction", t.id),
+        amount: moneyString(t.amount),
+        created_at: at(store, t.createdAt),
+        currency: store.shop.currencyCode,
+        kind: "refund",
+        order_id: orderRecord.id,
+        parent_id: t.parentId,
+        processed_at: at(store, t.processedAt),
+        status: t.status.toLowerCase(),
+        test: t.test,
+      })),
   };
 }
 
@@ -244,4 +285,95 @@ export function bulkOperationFinish(
     status: record.status.toLowerCase(),
     type: "query",
   };
+}
+
+/* ---------------------------------------------------------------- returns */
+
+function ref(type: string, id: number): Payload {
+  return { id, admin_graphql_api_id: gid(type, id) };
+}
+
+/**
+ * returns/request, returns/approve, returns/process and returns/update: the
+ * return with its lines (fulfillment line item and order line item ids), fees
+ * and status. Exchanges are not emulated, so their lists are empty.
+ */
+export function returnBody(store: Store, record: ReturnRecord): Payload {
+  const orderRecord = store.orders.get(record.orderId);
+  return {
+    id: record.id,
+    admin_graphql_api_id: gid("Return", record.id),
+    name: record.name,
+    status: record.status.toLowerCase(),
+    order: orderRecord ? ref("Order", orderRecord.id) : null,
+    order_id: record.orderId,
+    created_at: at(store, record.createdAt),
+    updated_at: at(store, record.updatedAt),
+    total_return_line_items: record.lines.length,
+    return_line_items: record.lines.map((line) => ({
+      ...ref("ReturnLineItem", line.id),
+      fulfillment_line_item: { ...ref("FulfillmentLineItem", line.fulfillmentLineItemId), line_item: ref("LineItem", line.lineItemId) },
+      quantity: line.quantity,
+      processed_quantity: line.processedQuantity,
+      return_reason: line.returnReason.toLowerCase(),
+      return_reason_note: line.returnReasonNote,
+      customer_note: line.customerNote,
+      restocking_fee: line.restockingFee ? { ...ref("RestockingFee", line.restockingFee.id), percentage: line.restockingFee.percentage } : null,
+    })),
+    return_shipping_fees: record.shippingFees.map((fee) => ({ ...ref("ReturnShippingFee", fee.id), price: moneySet(store, fee.amount) })),
+    total_exchange_line_items: 0,
+    exchange_line_items: [],
+  };
+}
+
+/** returns/decline, returns/cancel, returns/close, returns/reopen: the return's id, order and new status. */
+export function returnStatus(store: Store, record: ReturnRecord): Payload {
+  return {
+    id: record.id,
+    admin_graphql_api_id: gid("Return", record.id),
+    order_id: record.orderId,
+    status: record.status.toLowerCase(),
+    ...(record.status === "DECLINED" && record.decline
+      ? { decline: { reason: record.decline.reason.toLowerCase(), note: record.decline.note } }
+      : {}),
+  };
+}
+
+/** reverse_fulfillment_orders/dispose: the dispositions one call made. */
+export function reverseFulfillmentOrderDispose(
+  store: Store,
+  record: ReverseFulfillmentOrderRecord,
+  made: { lineId: number; disposition: DispositionRecord }[],
+): Payload {
+  return {
+    id: record.id,
+    admin_graphql_api_id: gid("ReverseFulfillmentOrder", record.id),
+    order_id: record.orderId,
+    total_dispositions: made.length,
+    dispositions: made.map(({ lineId, disposition }) => ({
+      reverse_fulfillment_order_line_item: ref("ReverseFulfillmentOrderLineItem", lineId),
+      reverse_delivery_line_item: null,
+      type: disposition.type.toLowerCase(),
+      location: disposition.locationId === null ? null : ref("Location", disposition.locationId),
+      quantity: disposition.quantity,
+    })),
+  };
+}
+
+/* -------------------------------------------------------------- discounts */
+
+/** discounts/create, discounts/update. */
+export function discount(store: Store, record: DiscountRecord, status: string): Payload {
+  return {
+    admin_graphql_api_id: gid("DiscountAutomaticNode", record.id),
+    title: record.title,
+    status,
+    created_at: at(store, record.createdAt),
+    updated_at: at(store, record.updatedAt),
+  };
+}
+
+/** discounts/delete. */
+export function discountDeleted(store: Store, id: number): Payload {
+  return { admin_graphql_api_id: gid("DiscountAutomaticNode", id), deleted_at: at(store, store.now()) };
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 
 import { isoSeconds, toCents } from "./ids";
+import { lineShares, refundedUnits, unitsValue } from "./money";
 import {
   ON_HAND_PARTS,
   STORED_QUANTITY_NAMES,
@@ -18,7 +19,11 @@ import {
   type BulkOperationRecord,
   type CollectionRecord,
   type CustomerRecord,
+  type CustomizationRecord,
+  type DiscountRecord,
   type FinancialStatus,
+  type FulfillmentLineRecord,
+  type FulfillmentRecord,
   type InventoryChangeRecord,
   type InventoryItemRecord,
   type InventoryLevelRecord,
@@ -29,13 +34,23 @@ import {
   type ProductRecord,
   type ProductStatus,
   type Quantities,
+  type RefundLineRecord,
   type RefundRecord,
+  type ReturnRecord,
+  type ReturnStatus,
+  type ReverseFulfillmentOrderRecord,
   type SeedFile,
+  type SeedReturn,
+  type ShopifyFunctionRecord,
   type ShopRecord,
   type StoredQuantityName,
+  type TransactionRecord,
+  type ValidationRecord,
   type VariantRecord,
 } from "./model";
 import * as payloads from "./payloads";
+
+export type { SeedFile } from "./model";
 
 /** Milliseconds since the epoch. Inject a fake one in tests. */
 export type Clock = () => number;
@@ -65,6 +80,10 @@ export class StoreError extends Error {
     this.name = "StoreError";
   }
 }
+
+const RETURN_STATUSES: readonly ReturnStatus[] = ["REQUESTED", "OPEN", "DECLINED", "CANCELED", "CLOSED"];
+/** Return statuses whose lines hold fulfilled units (a declined or canceled return gives them back). */
+export const RETURN_HOLDS_UNITS: readonly ReturnStatus[] = ["REQUESTED", "OPEN", "CLOSED"];
 
 export function levelKey(itemId: number, locationId: number): string {
   return `${itemId}:${locationId}`;
@@ -175,6 +194,28 @@ export interface NewOrderInput {
   test?: boolean;
 }
 
+export interface CustomerPatch {
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  note?: string | null;
+  tags?: string[] | null;
+}
+
+/** Tags as Shopify stores them: trimmed, without blanks or case-insensitive duplicates, in order. */
+export function normalizeTags(tags: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of tags.flatMap((tag) => tag.split(","))) {
+    const tag = raw.trim();
+    if (!tag || seen.has(tag.toLowerCase())) continue;
+    seen.add(tag.toLowerCase());
+    out.push(tag);
+  }
+  return out;
+}
+
 export interface RefundInput {
   lines: { lineItemId: number; quantity: number; restock?: boolean }[];
   /** Decimal string of shipping refunded. */
@@ -222,6 +263,19 @@ export class Store {
   private metafieldsByOwner = new Map<string, Map<string, number>>();
   adjustmentGroups = new Map<number, AdjustmentGroupRecord>();
   bulkOperations = new Map<number, BulkOperationRecord>();
+  /** Fulfillments, their lines, refunds and transactions by id (the records live on their orders). */
+  fulfillmentIndex = new Map<number, FulfillmentRecord>();
+  fulfillmentLineIndex = new Map<number, { fulfillment: FulfillmentRecord; line: FulfillmentLineRecord }>();
+  refundIndex = new Map<number, { order: OrderRecord; refund: RefundRecord }>();
+  transactionIndex = new Map<number, { order: OrderRecord; transaction: TransactionRecord }>();
+  returns = new Map<number, ReturnRecord>();
+  reverseFulfillmentOrders = new Map<number, ReverseFulfillmentOrderRecord>();
+  /** The app's Shopify Functions, as seeded. */
+  functions: ShopifyFunctionRecord[] = [];
+  discounts = new Map<number, DiscountRecord>();
+  validations = new Map<number, ValidationRecord>();
+  paymentCustomizations = new Map<number, CustomizationRecord>();
+  deliveryCustomizations = new Map<number, CustomizationRecord>();
 
   constructor(options: StoreOptions) {
     this.clock = options.clock ?? Date.now;
@@ -279,6 +333,13 @@ export class Store {
       })),
       customers: [...this.customers.values()],
       orders: [...this.orders.values()],
+      returns: [...this.returns.values()],
+      reverseFulfillmentOrders: [...this.reverseFulfillmentOrders.values()],
+      functions: this.functions,
+      discounts: [...this.discounts.values()],
+      validations: [...this.validations.values()],
+      paymentCustomizations: [...this.paymentCustomizations.values()],
+      deliveryCustomizations: [...this.deliveryCustomizations.values()],
       metafields: [...this.metafields.values()],
       adjustmentGroups: [...this.adjustmentGroups.values()],
       bulkOperations: [...this.bulkOperations.values()],
@@ -299,6 +360,17 @@ export class Store {
     this.metafieldsByOwner.clear();
     this.adjustmentGroups.clear();
     this.bulkOperations.clear();
+    this.fulfillmentIndex.clear();
+    this.fulfillmentLineIndex.clear();
+    this.refundIndex.clear();
+    this.transactionIndex.clear();
+    this.returns.clear();
+    this.reverseFulfillmentOrders.clear();
+    this.functions = [];
+    this.discounts.clear();
+    this.validations.clear();
+    this.paymentCustomizations.clear();
+    this.deliveryCustomizations.clear();
 
     let maxId = 0;
     const seen = (id: number, what: string): number => {
@@ -402,53 +474,30 @@ export class Store {
     for (const customer of seed.customers ?? []) {
       this.customers.set(seen(customer.id, "customer"), {
         ...customer,
+        phone: customer.phone ?? null,
+        note: customer.note ?? null,
         tags: [...customer.tags],
         updatedAt: customer.updatedAt ?? customer.createdAt,
       });
     }
+    const derive: { order: OrderRecord; fulfilled: boolean }[] = [];
     for (const order of seed.orders ?? []) {
-      const lineItems: LineItemRecord[] = order.lineItems.map((line) => {
-        const variant = this.variants.get(line.variantId);
-        if (!variant) throw new StoreError(`Seed: order ${order.number} names unknown variant ${line.variantId}`);
-        const product = this.products.get(variant.productId) as ProductRecord;
-        return {
-          id: seen(line.id, "line item"),
-          variantId: variant.id,
-          productId: product.id,
-          sku: variant.sku,
-          title: product.title,
-          variantTitle: variant.title === "Default Title" ? null : variant.title,
-          vendor: product.vendor,
-          quantity: line.quantity,
-          price: line.price !== undefined ? toCents(line.price) : variant.price,
-          fulfilledQuantity: line.fulfilledQuantity ?? 0,
-          removedQuantity: 0,
-          returnedQuantity: 0,
-        };
-      });
-      const record: OrderRecord = {
-        id: seen(order.id, "order"),
-        number: order.number,
-        name: `#${order.number}`,
-        email: order.email ?? null,
-        customerId: order.customerId ?? null,
-        locationId: order.locationId ?? null,
-        lineItems,
-        shippingPrice: toCents(order.shippingPrice ?? "0"),
-        totalTax: toCents(order.totalTax ?? "0"),
-        totalDiscounts: toCents(order.totalDiscounts ?? "0"),
-        financialStatus: order.financialStatus,
-        fulfillmentStatus: order.fulfillmentStatus ?? fulfillmentStatusOf(lineItems),
-        cancelledAt: null,
-        cancelReason: null,
-        refunds: [],
-        tags: [...(order.tags ?? [])],
-        test: order.test ?? false,
-        createdAt: order.createdAt,
-        processedAt: order.processedAt ?? order.createdAt,
-        updatedAt: order.updatedAt ?? order.createdAt,
-      };
-      this.orders.set(record.id, record);
+      const record = this.loadOrder(order, seen);
+      derive.push({ order: record, fulfilled: !order.fulfillments });
+    }
+    const functionIds = new Set<string>();
+    for (const fn of seed.functions ?? []) {
+      if (!fn.id || !fn.handle || !fn.apiType || !fn.title) throw new StoreError(`Seed: function ${JSON.stringify(fn)} needs id, title, apiType and handle`);
+      if (functionIds.has(fn.id)) throw new StoreError(`Seed: function id ${fn.id} is listed twice`);
+      if (this.functions.some((other) => other.handle === fn.handle)) throw new StoreError(`Seed: function handle ${fn.handle} is listed twice`);
+      functionIds.add(fn.id);
+      this.functions.push({ ...fn });
+    }
+    for (const seeded of seed.returns ?? []) this.loadReturn(seeded, seen);
+    for (const { refund, order } of this.refundIndex.values()) {
+      if (refund.returnId !== null && this.returns.get(refund.returnId)?.orderId !== order.id) {
+        throw new StoreError(`Seed: refund ${refund.id} names return ${refund.returnId}, which is not a return of order ${order.name}`);
+      }
     }
     this.nextIdValue = maxId + 1;
     for (const metafield of seed.metafields ?? []) {
@@ -467,6 +516,293 @@ export class Store {
         updatedAt: stamp,
       });
     }
+    // Records the seed implies but does not list get ids after every seeded id:
+    // a fulfillment for orders given only fulfilled quantities, and the payment transactions.
+    for (const { order, fulfilled } of derive) {
+      if (fulfilled) {
+        const lines = order.lineItems.filter((line) => line.fulfilledQuantity > 0);
+        if (lines.length > 0) {
+          this.addFulfillment(order, {
+            id: this.nextId(),
+            orderId: order.id,
+            sequence: 1,
+            locationId: order.locationId,
+            status: "SUCCESS",
+            lines: lines.map((line) => ({ id: this.nextId(), lineItemId: line.id, quantity: line.fulfilledQuantity })),
+            createdAt: order.processedAt,
+            updatedAt: order.processedAt,
+          });
+        }
+      }
+      this.deriveTransactions(order);
+    }
+  }
+
+  /** One seeded order: lines, fulfillments, refunds and cancellation, checked for consistency. */
+  private loadOrder(order: NonNullable<SeedFile["orders"]>[number], seen: (id: number, what: string) => number): OrderRecord {
+    const what = `Seed: order ${order.number}`;
+    if (order.customerId != null && !this.customers.has(order.customerId)) throw new StoreError(`${what} names unknown customer ${order.customerId}`);
+    if (order.locationId != null && !this.locations.has(order.locationId)) throw new StoreError(`${what} names unknown location ${order.locationId}`);
+    if (order.lineItems.length === 0) throw new StoreError(`${what} has no line items`);
+    const lineItems: LineItemRecord[] = order.lineItems.map((line) => {
+      const variant = this.variants.get(line.variantId);
+      if (!variant) throw new StoreError(`${what} names unknown variant ${line.variantId}`);
+      if (!Number.isInteger(line.quantity) || line.quantity <= 0) throw new StoreError(`${what}: line ${line.id} has quantity ${line.quantity}`);
+      const product = this.products.get(variant.productId) as ProductRecord;
+      return {
+        id: seen(line.id, "line item"),
+        variantId: variant.id,
+        productId: product.id,
+        sku: variant.sku,
+        title: product.title,
+        variantTitle: variant.title === "Default Title" ? null : variant.title,
+        vendor: product.vendor,
+        quantity: line.quantity,
+        price: line.price !== undefined ? toCents(line.price) : variant.price,
+        fulfilledQuantity: order.fulfillments ? 0 : (line.fulfilledQuantity ?? 0),
+        removedQuantity: 0,
+        returnedQuantity: 0,
+      };
+    });
+    const record: OrderRecord = {
+      id: seen(order.id, "order"),
+      number: order.number,
+      name: `#${order.number}`,
+      email: order.email ?? null,
+      customerId: order.customerId ?? null,
+      locationId: order.locationId ?? null,
+      lineItems,
+      shippingPrice: toCents(order.shippingPrice ?? "0"),
+      totalTax: toCents(order.totalTax ?? "0"),
+      totalDiscounts: toCents(order.totalDiscounts ?? "0"),
+      financialStatus: order.financialStatus,
+      fulfillmentStatus: "UNFULFILLED",
+      cancelledAt: null,
+      cancelReason: null,
+      refunds: [],
+      fulfillments: [],
+      transactions: [],
+      tags: [...(order.tags ?? [])],
+      test: order.test ?? false,
+      createdAt: order.createdAt,
+      processedAt: order.processedAt ?? order.createdAt,
+      updatedAt: order.updatedAt ?? order.createdAt,
+    };
+    const lineOf = (lineItemId: number, where: string): LineItemRecord => {
+      const line = lineItems.find((candidate) => candidate.id === lineItemId);
+      if (!line) throw new StoreError(`${what}: ${where} names line item ${lineItemId}, which is not on the order`);
+      return line;
+    };
+    for (const line of lineItems) {
+      if (line.fulfilledQuantity < 0 || line.fulfilledQuantity > line.quantity) {
+        throw new StoreError(`${what}: line ${line.id} has fulfilledQuantity ${line.fulfilledQuantity} of ${line.quantity}`);
+      }
+    }
+    (order.fulfillments ?? []).forEach((fulfillment, index) => {
+      if (fulfillment.locationId != null && !this.locations.has(fulfillment.locationId)) {
+        throw new StoreError(`${what}: fulfillment ${fulfillment.id} names unknown location ${fulfillment.locationId}`);
+      }
+      if (fulfillment.lines.length === 0) throw new StoreError(`${what}: fulfillment ${fulfillment.id} has no lines`);
+      const lines = fulfillment.lines.map((entry) => {
+        const line = lineOf(entry.lineItemId, `fulfillment ${fulfillment.id}`);
+        if (!Number.isInteger(entry.quantity) || entry.quantity <= 0 || entry.quantity > unfulfilled(line)) {
+          throw new StoreError(`${what}: fulfillment ${fulfillment.id} fulfils ${entry.quantity} of line ${line.id}, which has ${unfulfilled(line)} left`);
+        }
+        line.fulfilledQuantity += entry.quantity;
+        return { id: seen(entry.id, "fulfillment line item"), lineItemId: line.id, quantity: entry.quantity };
+      });
+      this.addFulfillment(record, {
+        id: seen(fulfillment.id, "fulfillment"),
+        orderId: record.id,
+        sequence: index + 1,
+        locationId: fulfillment.locationId === undefined ? record.locationId : fulfillment.locationId,
+        status: "SUCCESS",
+        lines,
+        createdAt: fulfillment.createdAt,
+        updatedAt: fulfillment.createdAt,
+      });
+    });
+    const shares = lineShares(record);
+    const total = orderTotals(record).total;
+    for (const refund of order.refunds ?? []) {
+      const lines: RefundLineRecord[] = [];
+      for (const entry of refund.lines) {
+        const line = lineOf(entry.lineItemId, `refund ${refund.id}`);
+        if (!Number.isInteger(entry.quantity) || entry.quantity <= 0 || entry.quantity > currentQuantity(line)) {
+          throw new StoreError(`${what}: refund ${refund.id} refunds ${entry.quantity} of line ${line.id}, which has ${currentQuantity(line)} refundable`);
+        }
+        if (entry.locationId != null && !this.locations.has(entry.locationId)) {
+          throw new StoreError(`${what}: refund ${refund.id} restocks at unknown location ${entry.locationId}`);
+        }
+        const value = unitsValue(record, line, refundedUnits(record, line.id) + lines.filter((l) => l.lineItemId === line.id).reduce((sum, l) => sum + l.quantity, 0), entry.quantity, shares);
+        const fromUnfulfilled = Math.min(entry.quantity, unfulfilled(line));
+        line.removedQuantity += fromUnfulfilled;
+        line.returnedQuantity += entry.quantity - fromUnfulfilled;
+        lines.push({
+          id: seen(entry.id, "refund line item"),
+          lineItemId: line.id,
+          quantity: entry.quantity,
+          restockType: entry.restockType,
+          locationId: entry.restockType === "no_restock" ? null : (entry.locationId ?? record.locationId),
+          subtotal: value.subtotal,
+          totalTax: value.tax,
+          returnedUnits: entry.quantity - fromUnfulfilled,
+        });
+      }
+      const shipping = toCents(refund.shipping ?? "0");
+      const amount = lines.reduce((sum, line) => sum + line.subtotal + line.totalTax, 0) + shipping;
+      if (amount > total - refundedTotal(record)) {
+        throw new StoreError(`${what}: refund ${refund.id} of ${amount} cents exceeds the ${total - refundedTotal(record)} cents still refundable`);
+      }
+      const created: RefundRecord = {
+        id: seen(refund.id, "refund"),
+        createdAt: refund.createdAt,
+        note: refund.note ?? null,
+        lines,
+        shipping,
+        amount,
+        returnId: refund.returnId ?? null,
+        transactionIds: [],
+      };
+      record.refunds.push(created);
+      this.refundIndex.set(created.id, { order: record, refund: created });
+    }
+    if (order.cancelledAt) {
+      record.cancelledAt = order.cancelledAt;
+      record.cancelReason = order.cancelReason ?? "OTHER";
+      for (const line of lineItems) line.removedQuantity += unfulfilled(line);
+    } else if (order.cancelReason) {
+      throw new StoreError(`${what} has a cancelReason but no cancelledAt`);
+    }
+    record.fulfillmentStatus = fulfillmentStatusOf(lineItems);
+    if (order.fulfillmentStatus !== undefined && order.fulfillmentStatus !== record.fulfillmentStatus) {
+      throw new StoreError(`${what} states fulfillmentStatus ${order.fulfillmentStatus}, but its lines make it ${record.fulfillmentStatus}`);
+    }
+    const refunded = refundedTotal(record);
+    const expected = refunded === 0 ? null : refunded >= total ? "REFUNDED" : "PARTIALLY_REFUNDED";
+    if (expected !== null && record.financialStatus !== expected) {
+      throw new StoreError(`${what} is ${record.financialStatus}, but its refunds (${refunded} of ${total} cents) make it ${expected}`);
+    }
+    if (expected === null && (record.financialStatus === "REFUNDED" || record.financialStatus === "PARTIALLY_REFUNDED")) {
+      throw new StoreError(`${what} is ${record.financialStatus} but lists no refunds`);
+    }
+    this.orders.set(record.id, record);
+    return record;
+  }
+
+  /** Payment transactions a seeded order implies: the sale (or authorization) and one refund transaction per refund. */
+  private deriveTransactions(order: OrderRecord): void {
+    const add = (kind: TransactionRecord["kind"], amount: number, parentId: number | null, at: string): TransactionRecord => {
+      const transaction: TransactionRecord = { id: this.nextId(), kind, status: "SUCCESS", amount, parentId, createdAt: at, processedAt: at, test: order.test };
+      this.addTransaction(order, transaction);
+      return transaction;
+    };
+    const total = orderTotals(order).total;
+    switch (order.financialStatus) {
+      case "PENDING":
+        return;
+      case "AUTHORIZED":
+        add("AUTHORIZATION", total, null, order.processedAt);
+        return;
+      case "VOIDED": {
+        const authorization = add("AUTHORIZATION", total, null, order.processedAt);
+        add("VOID", total, authorization.id, order.cancelledAt ?? order.updatedAt);
+        return;
+      }
+      default: {
+        const sale = add("SALE", total, null, order.processedAt);
+        for (const refund of order.refunds) if (refund.amount > 0) refund.transactionIds.push(add("REFUND", refund.amount, sale.id, refund.createdAt).id);
+      }
+    }
+  }
+
+  /** One seeded return, with its reverse fulfillment order. */
+  private loadReturn(seeded: SeedReturn, seen: (id: number, what: string) => number): void {
+    const what = `Seed: return ${seeded.id}`;
+    const order = this.orders.get(seeded.orderId);
+    if (!order) throw new StoreError(`${what} names unknown order ${seeded.orderId}`);
+    if (!RETURN_STATUSES.includes(seeded.status)) throw new StoreError(`${what} has unknown status ${String(seeded.status)}`);
+    if (seeded.lines.length === 0) throw new StoreError(`${what} has no lines`);
+    const record: ReturnRecord = {
+      id: seen(seeded.id, "return"),
+      orderId: order.id,
+      name: `${order.name}-R${this.returnsOf(order.id).length + 1}`,
+      status: seeded.status,
+      lines: [],
+      shippingFees: (seeded.shippingFees ?? []).map((fee) => ({ id: seen(fee.id, "return shipping fee"), amount: toCents(fee.amount) })),
+      decline: seeded.decline ? { reason: seeded.decline.reason, note: seeded.decline.note ?? null } : null,
+      reverseFulfillmentOrderIds: [],
+      createdAt: seeded.createdAt,
+      updatedAt: seeded.updatedAt ?? seeded.createdAt,
+      requestApprovedAt: seeded.requestApprovedAt ?? null,
+      closedAt: seeded.closedAt ?? null,
+    };
+    if ((record.status === "DECLINED") !== (record.decline !== null)) throw new StoreError(`${what}: a DECLINED return, and only one, has a decline`);
+    if ((record.status === "CLOSED") !== (record.closedAt !== null)) throw new StoreError(`${what}: a CLOSED return, and only one, has closedAt`);
+    for (const line of seeded.lines) {
+      const found = this.fulfillmentLineIndex.get(line.fulfillmentLineItemId);
+      if (!found || found.fulfillment.orderId !== order.id) {
+        throw new StoreError(`${what} names fulfillment line item ${line.fulfillmentLineItemId}, which is not on order ${order.name}`);
+      }
+      const returnable = this.returnableQuantity(line.fulfillmentLineItemId);
+      if (!Number.isInteger(line.quantity) || line.quantity <= 0 || line.quantity > returnable) {
+        throw new StoreError(`${what} returns ${line.quantity} of fulfillment line item ${line.fulfillmentLineItemId}, which has ${returnable} returnable`);
+      }
+      const processed = line.processedQuantity ?? 0;
+      if (processed < 0 || processed > line.quantity) throw new StoreError(`${what}: line ${line.id} has processedQuantity ${processed} of ${line.quantity}`);
+      record.lines.push({
+        id: seen(line.id, "return line item"),
+        fulfillmentLineItemId: line.fulfillmentLineItemId,
+        lineItemId: found.line.lineItemId,
+        quantity: line.quantity,
+        processedQuantity: processed,
+        refundedQuantity: 0,
+        returnReason: line.returnReason ?? "UNKNOWN",
+        returnReasonNote: line.returnReasonNote ?? "",
+        customerNote: line.customerNote ?? null,
+        restockingFee: line.restockingFee ? { id: seen(line.restockingFee.id, "restocking fee"), percentage: line.restockingFee.percentage } : null,
+      });
+    }
+    const rfo = seeded.reverseFulfillmentOrder ?? null;
+    const needsRfo = record.status === "OPEN" || record.status === "CLOSED";
+    if (needsRfo !== (rfo !== null)) throw new StoreError(`${what}: OPEN and CLOSED returns, and only they, have a reverseFulfillmentOrder`);
+    if (rfo) {
+      const reverse: ReverseFulfillmentOrderRecord = {
+        id: seen(rfo.id, "reverse fulfillment order"),
+        returnId: record.id,
+        orderId: order.id,
+        status: record.status === "CLOSED" ? "CLOSED" : "OPEN",
+        lines: rfo.lines.map((entry) => {
+          const returnLine = record.lines.find((line) => line.id === entry.returnLineId);
+          if (!returnLine) throw new StoreError(`${what}: reverse fulfillment order line ${entry.id} names return line ${entry.returnLineId}, which is not on the return`);
+          const dispositions = (entry.dispositions ?? []).map((d) => {
+            if (d.locationId !== null && !this.locations.has(d.locationId)) throw new StoreError(`${what}: disposition ${d.id} names unknown location ${d.locationId}`);
+            return { ...d, id: seen(d.id, "disposition"), createdAt: d.createdAt ?? record.updatedAt };
+          });
+          const disposed = dispositions.reduce((sum, d) => sum + d.quantity, 0);
+          if (disposed > returnLine.quantity) throw new StoreError(`${what}: ${disposed} units disposed on return line ${returnLine.id}, which returns ${returnLine.quantity}`);
+          return { id: seen(entry.id, "reverse fulfillment order line item"), returnLineId: returnLine.id, fulfillmentLineItemId: returnLine.fulfillmentLineItemId, totalQuantity: returnLine.quantity, dispositions };
+        }),
+      };
+      if (reverse.lines.length !== record.lines.length) throw new StoreError(`${what}: its reverse fulfillment order needs one line per return line`);
+      this.reverseFulfillmentOrders.set(reverse.id, reverse);
+      record.reverseFulfillmentOrderIds.push(reverse.id);
+    }
+    // Refunds that settle this return (seeded on the order with `returnId`) mark its lines refunded.
+    for (const refund of order.refunds) {
+      if (refund.returnId !== record.id) continue;
+      for (const refundLine of refund.lines) {
+        let left = refundLine.quantity;
+        for (const line of record.lines) {
+          if (line.lineItemId !== refundLine.lineItemId || left === 0) continue;
+          const take = Math.min(left, line.quantity - line.refundedQuantity);
+          line.refundedQuantity += take;
+          left -= take;
+        }
+        if (left > 0) throw new StoreError(`${what}: refund ${refund.id} refunds more of line ${refundLine.lineItemId} than the return holds`);
+      }
+    }
+    this.returns.set(record.id, record);
   }
 
   /* --------------------------------------------------------------- lookups */
@@ -484,8 +820,76 @@ export class Store {
       (type === "Collection" && this.collections.has(id)) ||
       (type === "Customer" && this.customers.has(id)) ||
       (type === "Order" && this.orders.has(id)) ||
-      (type === "Location" && this.locations.has(id));
+      (type === "Location" && this.locations.has(id)) ||
+      (type === "DiscountAutomaticNode" && this.discounts.has(id)) ||
+      (type === "Validation" && this.validations.has(id)) ||
+      (type === "PaymentCustomization" && this.paymentCustomizations.has(id)) ||
+      (type === "DeliveryCustomization" && this.deliveryCustomizations.has(id));
     return exists ? { type, id } : null;
+  }
+
+  /** Deletes every metafield of an owner (the owner is being deleted). */
+  deleteMetafieldsOf(ownerType: string, ownerId: number): void {
+    for (const metafield of this.metafieldsOf(ownerType, ownerId)) this.deleteMetafield(metafield.id);
+  }
+
+  addFulfillment(order: OrderRecord, fulfillment: FulfillmentRecord): void {
+    order.fulfillments.push(fulfillment);
+    this.fulfillmentIndex.set(fulfillment.id, fulfillment);
+    for (const line of fulfillment.lines) this.fulfillmentLineIndex.set(line.id, { fulfillment, line });
+  }
+
+  addTransaction(order: OrderRecord, transaction: TransactionRecord): void {
+    order.transactions.push(transaction);
+    this.transactionIndex.set(transaction.id, { order, transaction });
+  }
+
+  addRefund(order: OrderRecord, refund: RefundRecord): void {
+    order.refunds.push(refund);
+    this.refundIndex.set(refund.id, { order, refund });
+  }
+
+  /** The order's returns, oldest first. */
+  returnsOf(orderId: number): ReturnRecord[] {
+    return [...this.returns.values()].filter((record) => record.orderId === orderId).sort((a, b) => a.id - b.id);
+  }
+
+  /** Units of a fulfillment line item in returns that still count (not declined or canceled). */
+  unitsInReturns(fulfillmentLineItemId: number): number {
+    let units = 0;
+    for (const record of this.returns.values()) {
+      if (!RETURN_HOLDS_UNITS.includes(record.status)) continue;
+      for (const line of record.lines) if (line.fulfillmentLineItemId === fulfillmentLineItemId) units += line.quantity;
+    }
+    return units;
+  }
+
+  /**
+   * Units of an order line that can still go into a return: fulfilled, minus those
+   * already in returns, minus fulfilled units refunded without a return.
+   */
+  returnableOfLine(order: OrderRecord, lineItemId: number): number {
+    const line = order.lineItems.find((candidate) => candidate.id === lineItemId);
+    if (!line) return 0;
+    let inReturns = 0;
+    for (const fulfillment of order.fulfillments) {
+      for (const fli of fulfillment.lines) if (fli.lineItemId === lineItemId) inReturns += this.unitsInReturns(fli.id);
+    }
+    let refundedOutside = 0;
+    for (const refund of order.refunds) {
+      if (refund.returnId !== null) continue;
+      for (const refundLine of refund.lines) if (refundLine.lineItemId === lineItemId) refundedOutside += refundLine.returnedUnits;
+    }
+    return Math.max(0, line.fulfilledQuantity - inReturns - refundedOutside);
+  }
+
+  /** Units of a fulfillment line item that can still go into a return (0 for an unknown one). */
+  returnableQuantity(fulfillmentLineItemId: number): number {
+    const found = this.fulfillmentLineIndex.get(fulfillmentLineItemId);
+    if (!found || found.fulfillment.status !== "SUCCESS") return 0;
+    const order = this.orders.get(found.fulfillment.orderId);
+    if (!order) return 0;
+    return Math.max(0, Math.min(found.line.quantity - this.unitsInReturns(fulfillmentLineItemId), this.returnableOfLine(order, found.line.lineItemId)));
   }
 
   /** Adds or replaces a metafield record, keeping the owner index. */
@@ -817,6 +1221,8 @@ export class Store {
       cancelledAt: null,
       cancelReason: null,
       refunds: [],
+      fulfillments: [],
+      transactions: [],
       tags: [...(input.tags ?? [])],
       test: input.test ?? false,
       createdAt: stamp,
@@ -824,6 +1230,10 @@ export class Store {
       updatedAt: stamp,
     };
     this.orders.set(order.id, order);
+    if (order.financialStatus !== "PENDING") {
+      const kind = order.financialStatus === "PAID" ? "SALE" : "AUTHORIZATION";
+      this.addTransaction(order, { id: this.nextId(), kind, status: "SUCCESS", amount: orderTotals(order).total, parentId: null, createdAt: stamp, processedAt: stamp, test: order.test });
+    }
     const deltas = this.lineDeltas(order, lineItems.map((line) => ({ line, quantity: line.quantity })), [
       ["available", -1],
       ["committed", +1],
@@ -839,8 +1249,20 @@ export class Store {
     if (order.financialStatus !== "PENDING" && order.financialStatus !== "AUTHORIZED") {
       throw new StoreError(`Order ${order.name} is ${order.financialStatus}; only a PENDING or AUTHORIZED order can be marked as paid`);
     }
+    const stamp = this.now();
+    const authorization = order.transactions.find((transaction) => transaction.kind === "AUTHORIZATION");
+    this.addTransaction(order, {
+      id: this.nextId(),
+      kind: authorization ? "CAPTURE" : "SALE",
+      status: "SUCCESS",
+      amount: orderTotals(order).total,
+      parentId: authorization?.id ?? null,
+      createdAt: stamp,
+      processedAt: stamp,
+      test: order.test,
+    });
     order.financialStatus = "PAID";
-    order.updatedAt = this.now();
+    order.updatedAt = stamp;
     this.emit("orders/paid", payloads.order(this, order));
     this.emit("orders/updated", payloads.order(this, order));
     return order;
@@ -866,8 +1288,19 @@ export class Store {
       return { line, quantity };
     });
     for (const { line, quantity } of picks) line.fulfilledQuantity += quantity;
+    const stamp = this.now();
+    this.addFulfillment(order, {
+      id: this.nextId(),
+      orderId: order.id,
+      sequence: order.fulfillments.length + 1,
+      locationId: order.locationId,
+      status: "SUCCESS",
+      lines: picks.map(({ line, quantity }) => ({ id: this.nextId(), lineItemId: line.id, quantity })),
+      createdAt: stamp,
+      updatedAt: stamp,
+    });
     order.fulfillmentStatus = fulfillmentStatusOf(order.lineItems);
-    order.updatedAt = this.now();
+    order.updatedAt = stamp;
     const deltas = this.lineDeltas(order, picks, [["committed", -1]]);
     if (deltas.length > 0) this.applyInventory({ reason: "fulfillment", referenceDocumentUri: `gid://shopify/Order/${order.id}`, deltas });
     this.emit(order.fulfillmentStatus === "FULFILLED" ? "orders/fulfilled" : "orders/partially_fulfilled", payloads.order(this, order));
@@ -899,7 +1332,9 @@ export class Store {
   /**
    * Refunds line quantities (and optionally shipping). Unfulfilled units are
    * removed first (restock: committed -> available), then fulfilled units
-   * (restock: returned to available, so on_hand grows again).
+   * (restock: returned to available, so on_hand grows again). Each unit is worth
+   * its price less its share of the order discount, plus its share of the tax
+   * (see money.ts).
    */
   refundOrder(orderId: number, input: RefundInput): RefundRecord {
     const order = this.requireOrder(orderId);
@@ -914,8 +1349,21 @@ export class Store {
       const fromUnfulfilled = Math.min(request.quantity, unfulfilled(line));
       return { line, restock: request.restock ?? true, fromUnfulfilled, fromFulfilled: request.quantity - fromUnfulfilled };
     });
+    const shares = lineShares(order);
+    const planned = new Map<number, number>();
+    const valued = plan.map((step) => {
+      const value = (count: number): { subtotal: number; tax: number } => {
+        if (count === 0) return { subtotal: 0, tax: 0 };
+        const before = refundedUnits(order, step.line.id) + (planned.get(step.line.id) ?? 0);
+        planned.set(step.line.id, (planned.get(step.line.id) ?? 0) + count);
+        return unitsValue(order, step.line, before, count, shares);
+      };
+      return { ...step, unfulfilledValue: value(step.fromUnfulfilled), fulfilledValue: value(step.fromFulfilled) };
+    });
     const shipping = input.shipping ? toCents(input.shipping) : 0;
-    const amount = plan.reduce((sum, step) => sum + step.line.price * (step.fromUnfulfilled + step.fromFulfilled), 0) + shipping;
+    const amount =
+      valued.reduce((sum, step) => sum + step.unfulfilledValue.subtotal + step.unfulfilledValue.tax + step.fulfilledValue.subtotal + step.fulfilledValue.tax, 0) +
+      shipping;
     const total = orderTotals(order).total;
     const refundable = total - refundedTotal(order);
     if (amount > refundable) {
@@ -923,9 +1371,9 @@ export class Store {
     }
 
     const stamp = this.now();
-    const refund: RefundRecord = { id: this.nextId(), createdAt: stamp, note: input.note ?? null, lines: [], shipping, amount };
+    const refund: RefundRecord = { id: this.nextId(), createdAt: stamp, note: input.note ?? null, lines: [], shipping, amount, returnId: null, transactionIds: [] };
     const deltas: InventoryDelta[] = [];
-    for (const { line, restock, fromUnfulfilled, fromFulfilled } of plan) {
+    for (const { line, restock, fromUnfulfilled, fromFulfilled, unfulfilledValue, fulfilledValue } of valued) {
       if (fromUnfulfilled > 0) {
         line.removedQuantity += fromUnfulfilled;
         refund.lines.push({
@@ -934,7 +1382,9 @@ export class Store {
           quantity: fromUnfulfilled,
           restockType: restock ? "cancel" : "no_restock",
           locationId: restock ? order.locationId : null,
-          subtotal: line.price * fromUnfulfilled,
+          subtotal: unfulfilledValue.subtotal,
+          totalTax: unfulfilledValue.tax,
+          returnedUnits: 0,
         });
         const moves: [StoredQuantityName, number][] = restock ? [["committed", -1], ["available", +1]] : [["committed", -1]];
         deltas.push(...this.lineDeltas(order, [{ line, quantity: fromUnfulfilled }], moves));
@@ -947,19 +1397,37 @@ export class Store {
           quantity: fromFulfilled,
           restockType: restock ? "return" : "no_restock",
           locationId: restock ? order.locationId : null,
-          subtotal: line.price * fromFulfilled,
+          subtotal: fulfilledValue.subtotal,
+          totalTax: fulfilledValue.tax,
+          returnedUnits: fromFulfilled,
         });
         if (restock) deltas.push(...this.lineDeltas(order, [{ line, quantity: fromFulfilled }], [["available", +1]]));
       }
     }
-    order.refunds.push(refund);
-    order.financialStatus = refundedTotal(order) >= total ? "REFUNDED" : "PARTIALLY_REFUNDED";
-    order.fulfillmentStatus = fulfillmentStatusOf(order.lineItems);
-    order.updatedAt = stamp;
+    this.recordRefund(order, refund, stamp);
     if (deltas.length > 0) this.applyInventory({ reason: "restock", referenceDocumentUri: `gid://shopify/Order/${order.id}`, deltas });
     this.emit("refunds/create", payloads.refund(this, order, refund));
     this.emit("orders/updated", payloads.order(this, order));
     return refund;
+  }
+
+  /**
+   * Adds a refund to an order with its REFUND transaction (child of the order's
+   * sale or capture) and the financial status it leads to. Emits nothing.
+   */
+  recordRefund(order: OrderRecord, refund: RefundRecord, stamp: string, transactions?: { parentId: number; amount: number }[]): void {
+    this.addRefund(order, refund);
+    const parents = order.transactions.filter((t) => t.kind === "SALE" || t.kind === "CAPTURE");
+    const planned = transactions ?? (refund.amount > 0 && parents[0] ? [{ parentId: parents[0].id, amount: refund.amount }] : []);
+    for (const { parentId, amount } of planned) {
+      const transaction: TransactionRecord = { id: this.nextId(), kind: "REFUND", status: "SUCCESS", amount, parentId, createdAt: stamp, processedAt: stamp, test: order.test };
+      this.addTransaction(order, transaction);
+      refund.transactionIds.push(transaction.id);
+    }
+    const total = orderTotals(order).total;
+    if (refund.amount > 0 || refundedTotal(order) > 0) order.financialStatus = refundedTotal(order) >= total ? "REFUNDED" : "PARTIALLY_REFUNDED";
+    order.fulfillmentStatus = fulfillmentStatusOf(order.lineItems);
+    order.updatedAt = stamp;
   }
 
   /** Inventory deltas for order lines at the order's location (tracked items stocked there only). */
@@ -977,6 +1445,44 @@ export class Store {
       for (const [name, sign] of moves) deltas.push({ itemId: item.id, locationId: order.locationId, name, delta: sign * quantity });
     }
     return deltas;
+  }
+
+  /* ------------------------------------------------------------- customers */
+
+  createCustomer(input: CustomerPatch): CustomerRecord {
+    const stamp = this.now();
+    const customer: CustomerRecord = {
+      id: this.nextId(),
+      firstName: input.firstName ?? null,
+      lastName: input.lastName ?? null,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      note: input.note ?? null,
+      tags: normalizeTags(input.tags ?? []),
+      createdAt: stamp,
+      updatedAt: stamp,
+    };
+    this.customers.set(customer.id, customer);
+    this.emit("customers/create", payloads.customer(this, customer));
+    return customer;
+  }
+
+  updateCustomer(customerId: number, patch: CustomerPatch): CustomerRecord {
+    const customer = this.customers.get(customerId);
+    if (!customer) throw new StoreError(`Customer ${customerId} does not exist`);
+    for (const key of ["firstName", "lastName", "email", "phone", "note"] as const) {
+      if (patch[key] !== undefined) customer[key] = patch[key] ?? null;
+    }
+    if (patch.tags !== undefined) customer.tags = normalizeTags(patch.tags ?? []);
+    customer.updatedAt = this.now();
+    this.emit("customers/update", payloads.customer(this, customer));
+    return customer;
+  }
+
+  /** Another email/phone on a customer (Shopify keeps both unique per shop). */
+  customerWith(field: "email" | "phone", value: string, except?: number): CustomerRecord | undefined {
+    const wanted = value.toLowerCase();
+    return [...this.customers.values()].find((c) => c.id !== except && (c[field] ?? "").toLowerCase() === wanted);
   }
 
   /* ------------------------------------------------------------------ app */
