@@ -29,6 +29,7 @@ import { inventoryAdjustQuantities, inventoryMoveQuantities } from "./inventory"
 import { metafieldsSet } from "./metafields";
 import { node } from "./nodes";
 import { listers, queryResolvers } from "./resolvers";
+import { returnMutations } from "./returns-graphql";
 import { adminSchema, emulatorFieldResolver, emulatorTypeResolver, type ResolverMap } from "./schema";
 import type { Store } from "./store";
 
@@ -56,6 +57,7 @@ function allResolvers(): ResolverMap<EmulatorContext> {
     inventoryAdjustQuantities,
     inventoryMoveQuantities,
     metafieldsSet,
+    ...returnMutations,
     // groupObjects needs no handling: lines are always written parent first, its children right after.
     bulkOperationRunQuery: (_source, args, context) => {
       const started = context.runtime.bulk.start(String(args.query), context);

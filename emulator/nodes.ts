@@ -9,6 +9,11 @@ import type {
   BulkOperationRecord,
   CollectionRecord,
   CustomerRecord,
+  CustomizationRecord,
+  DiscountRecord,
+  DispositionRecord,
+  FulfillmentLineRecord,
+  FulfillmentRecord,
   InventoryItemRecord,
   InventoryLevelRecord,
   LineItemRecord,
@@ -16,12 +21,25 @@ import type {
   MetafieldRecord,
   OrderRecord,
   ProductRecord,
+  RefundRecord,
+  ReturnLineRecord,
+  ReturnRecord,
+  ReverseFulfillmentOrderLineRecord,
+  ReverseFulfillmentOrderRecord,
+  TransactionRecord,
+  ValidationRecord,
   VariantRecord,
 } from "./model";
 import { nodeRef, notEmulated, recordOf, type NodeRef } from "./schema";
 import type { Store } from "./store";
 
 export type LineRef = { order: OrderRecord; line: LineItemRecord };
+/** Nodes that need their parent: the record carries its own `id` for gids and cursors. */
+export type FulfillmentLineRef = { id: number; fulfillment: FulfillmentRecord; line: FulfillmentLineRecord };
+export type ReturnLineRef = { id: number; ret: ReturnRecord; line: ReturnLineRecord };
+export type RfoLineRef = { id: number; rfo: ReverseFulfillmentOrderRecord; line: ReverseFulfillmentOrderLineRecord };
+export type RefundRef = { id: number; order: OrderRecord; refund: RefundRecord };
+export type TransactionRef = { id: number; order: OrderRecord; transaction: TransactionRecord };
 
 export const node = {
   shop: (store: Store) => nodeRef("Shop", store.shop),
@@ -37,6 +55,27 @@ export const node = {
   metafield: (record: MetafieldRecord) => nodeRef("Metafield", record),
   bulk: (record: BulkOperationRecord) => nodeRef("BulkOperation", record),
   adjustmentGroup: (record: AdjustmentGroupRecord) => nodeRef("InventoryAdjustmentGroup", record),
+  fulfillment: (record: FulfillmentRecord) => nodeRef("Fulfillment", record),
+  fulfillmentLine: (fulfillment: FulfillmentRecord, line: FulfillmentLineRecord) =>
+    nodeRef<FulfillmentLineRef>("FulfillmentLineItem", { id: line.id, fulfillment, line }),
+  /** A ReturnableFulfillment shares its fulfillment's id. */
+  returnableFulfillment: (record: FulfillmentRecord) => nodeRef("ReturnableFulfillment", record),
+  return: (record: ReturnRecord) => nodeRef("Return", record),
+  returnLine: (ret: ReturnRecord, line: ReturnLineRecord) => nodeRef<ReturnLineRef>("ReturnLineItem", { id: line.id, ret, line }),
+  reverseFulfillmentOrder: (record: ReverseFulfillmentOrderRecord) => nodeRef("ReverseFulfillmentOrder", record),
+  rfoLine: (rfo: ReverseFulfillmentOrderRecord, line: ReverseFulfillmentOrderLineRecord) =>
+    nodeRef<RfoLineRef>("ReverseFulfillmentOrderLineItem", { id: line.id, rfo, line }),
+  disposition: (record: DispositionRecord) => nodeRef("ReverseFulfillmentOrderDisposition", record),
+  refund: (order: OrderRecord, refund: RefundRecord) => nodeRef<RefundRef>("Refund", { id: refund.id, order, refund }),
+  transaction: (order: OrderRecord, transaction: TransactionRecord) =>
+    nodeRef<TransactionRef>("OrderTransaction", { id: transaction.id, order, transaction }),
+  /** The same discount as DiscountNode (discountNode, discountNodes) or DiscountAutomaticNode. */
+  discountNode: (record: DiscountRecord) => nodeRef("DiscountNode", record),
+  discountAutomaticNode: (record: DiscountRecord) => nodeRef("DiscountAutomaticNode", record),
+  discountAutomaticApp: (record: DiscountRecord) => nodeRef("DiscountAutomaticApp", record),
+  validation: (record: ValidationRecord) => nodeRef("Validation", record),
+  paymentCustomization: (record: CustomizationRecord) => nodeRef("PaymentCustomization", record),
+  deliveryCustomization: (record: CustomizationRecord) => nodeRef("DeliveryCustomization", record),
 };
 
 export function levelGid(level: { itemId: number; locationId: number }): string {
@@ -86,6 +125,57 @@ export function lookupNode(store: Store, id: unknown): unknown {
       }
       return null;
     }
+    case "Fulfillment":
+      return find(store.fulfillmentIndex, node.fulfillment);
+    case "ReturnableFulfillment":
+      return find(store.fulfillmentIndex, node.returnableFulfillment);
+    case "FulfillmentLineItem": {
+      const found = store.fulfillmentLineIndex.get(parsed.id);
+      return found ? node.fulfillmentLine(found.fulfillment, found.line) : null;
+    }
+    case "Refund": {
+      const found = store.refundIndex.get(parsed.id);
+      return found ? node.refund(found.order, found.refund) : null;
+    }
+    case "OrderTransaction": {
+      const found = store.transactionIndex.get(parsed.id);
+      return found ? node.transaction(found.order, found.transaction) : null;
+    }
+    case "Return":
+      return find(store.returns, node.return);
+    case "ReturnLineItem": {
+      for (const ret of store.returns.values()) {
+        const line = ret.lines.find((candidate) => candidate.id === parsed.id);
+        if (line) return node.returnLine(ret, line);
+      }
+      return null;
+    }
+    case "ReverseFulfillmentOrder":
+      return find(store.reverseFulfillmentOrders, node.reverseFulfillmentOrder);
+    case "ReverseFulfillmentOrderLineItem": {
+      for (const rfo of store.reverseFulfillmentOrders.values()) {
+        const line = rfo.lines.find((candidate) => candidate.id === parsed.id);
+        if (line) return node.rfoLine(rfo, line);
+      }
+      return null;
+    }
+    case "ReverseFulfillmentOrderDisposition": {
+      for (const rfo of store.reverseFulfillmentOrders.values()) {
+        for (const line of rfo.lines) {
+          const disposition = line.dispositions.find((candidate) => candidate.id === parsed.id);
+          if (disposition) return node.disposition(disposition);
+        }
+      }
+      return null;
+    }
+    case "DiscountAutomaticNode":
+      return find(store.discounts, node.discountAutomaticNode);
+    case "Validation":
+      return find(store.validations, node.validation);
+    case "PaymentCustomization":
+      return find(store.paymentCustomizations, node.paymentCustomization);
+    case "DeliveryCustomization":
+      return find(store.deliveryCustomizations, node.deliveryCustomization);
     default:
       throw notEmulated(`node lookup for ${parsed.type} ids`);
   }
@@ -97,6 +187,10 @@ export function gidOfNode(value: unknown): string {
   const ref = value as NodeRef<unknown>;
   const record = recordOf<Record<string, unknown>>(ref);
   switch (ref.__typename) {
+    case "DiscountNode":
+      return gid("DiscountAutomaticNode", record.id as number);
+    case "ReturnableFulfillment":
+      return gid("ReturnableFulfillment", record.id as number);
     case "InventoryLevel":
       return levelGid(record as unknown as InventoryLevelRecord);
     case "LineItem":

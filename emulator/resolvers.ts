@@ -6,11 +6,11 @@
  * node renderer); the Relay page is cut by `paginate`, and bulk operations read
  * the same listing without a page limit.
  */
-import { GraphQLError, type GraphQLResolveInfo } from "graphql";
+import { GraphQLError } from "graphql";
 
-import { paginate, type Listing } from "./connection";
-import { searchWarnings, type EmulatorContext } from "./context";
-import { decimalString, gid, moneyString, parseGid, zoneOffsetMinutes } from "./ids";
+import { paginate } from "./connection";
+import type { EmulatorContext } from "./context";
+import { gid, moneyString, parseGid, zoneOffsetMinutes } from "./ids";
 import {
   currentQuantity,
   isQuantityName,
@@ -31,72 +31,29 @@ import {
   type QuantityName,
   type VariantRecord,
 } from "./model";
-import { compareDigestOf, jsonValueOf, resolveNamespace } from "./metafields";
+import { compareDigestOf, jsonValueOf } from "./metafields";
 import { levelGid, lookupNode, node, type LineRef } from "./nodes";
-import { notEmulated, recordOf, type Resolver, type ResolverMap } from "./schema";
-import { compileSearch, type SearchFields } from "./search";
+import {
+  count,
+  field,
+  legacy,
+  listing,
+  lookupTyped,
+  metafieldResolvers,
+  metafieldsLister,
+  moneyBag,
+  ms,
+  search,
+  sortBy,
+  type Lister,
+} from "./resolve";
+import { notEmulated, recordOf, type ResolverMap } from "./schema";
+import type { SearchFields } from "./search";
 import type { Store } from "./store";
 
-type Args = Record<string, unknown>;
-type R = Resolver<EmulatorContext>;
+import { returnListers, returnQueries, returnTypeResolvers } from "./returns-graphql";
 
-/** Looks up a gid that must be of `type` (another type answers null, like Shopify). */
-function lookupTyped(store: Store, id: unknown, type: string): unknown {
-  const parsed = parseGid(id);
-  if (!parsed) throw new GraphQLError(`Invalid global id '${String(id)}'`, { extensions: { code: "BAD_REQUEST" } });
-  return parsed.type === type ? lookupNode(store, id) : null;
-}
-
-/* -------------------------------------------------------------- value helpers */
-
-function moneyV2(store: Store, cents: number): { amount: string; currencyCode: string } {
-  return { amount: decimalString(cents), currencyCode: store.shop.currencyCode };
-}
-
-function moneyBag(store: Store, cents: number): { shopMoney: unknown; presentmentMoney: unknown } {
-  const money = moneyV2(store, cents);
-  return { shopMoney: money, presentmentMoney: money };
-}
-
-function count(n: number, limit?: unknown): { count: number; precision: "EXACT" | "AT_LEAST" } {
-  if (typeof limit === "number" && n > limit) return { count: limit, precision: "AT_LEAST" };
-  return { count: n, precision: "EXACT" };
-}
-
-function ms(iso: string): number {
-  return Date.parse(iso);
-}
-
-/* -------------------------------------------------------------- listings */
-
-/** A connection field: returns the filtered, sortable items for its arguments. */
-export type Lister = (source: unknown, args: Args, context: EmulatorContext, info: GraphQLResolveInfo) => Listing<unknown>;
-
-function sortBy<T>(
-  field: string,
-  sortKey: unknown,
-  keys: Record<string, (item: T) => string | number>,
-): (item: T) => string | number {
-  const key = typeof sortKey === "string" ? sortKey : "ID";
-  const pick = keys[key];
-  if (!pick) throw notEmulated(`sortKey ${key} on ${field}`);
-  return pick;
-}
-
-function search<T>(
-  context: EmulatorContext,
-  info: GraphQLResolveInfo,
-  args: Args,
-  fields: SearchFields<T>,
-): (item: T) => boolean {
-  const query = typeof args.query === "string" ? args.query : null;
-  if (!query) return () => true;
-  return compileSearch(query, fields, context.store.shop.ianaTimezone, searchWarnings(context, info, query));
-}
-
-function listing<T>(items: T[], sortValue: (item: T) => string | number, id: (item: T) => number, render: (item: T) => unknown): Listing<unknown> {
-  return { items, sortValue, id, node: render } as unknown as Listing<unknown>;
-}
+export type { Lister } from "./resolve";
 
 const productSearch = (store: Store): SearchFields<ProductRecord> => ({
   id: { kind: "number", get: (p) => p.id },
@@ -172,7 +129,7 @@ const orderSort = {
   UPDATED_AT: (o: OrderRecord) => ms(o.updatedAt),
 };
 
-export const listers: Record<string, Lister> = {
+const coreListers: Record<string, Lister> = {
   "QueryRoot.products": (_s, args, context, info) => {
     const { store } = context;
     const match = search(context, info, args, productSearch(store));
@@ -328,49 +285,10 @@ export const listers: Record<string, Lister> = {
 };
 
 for (const owner of ["Shop", "Product", "ProductVariant", "Collection", "Customer", "Order", "Location"]) {
-  listers[`${owner}.metafields`] = (source, args, context) => {
-    const { type, id } = ownerKey(context.store, owner, source);
-    const namespace = typeof args.namespace === "string" ? resolveNamespace(args.namespace, context.store.appId) : null;
-    const keys = Array.isArray(args.keys)
-      ? (args.keys as string[]).map((full) => {
-          const dot = full.lastIndexOf(".");
-          return dot > 0 ? `${resolveNamespace(full.slice(0, dot), context.store.appId)}.${full.slice(dot + 1)}` : full;
-        })
-      : null;
-    const items = context.store
-      .metafieldsOf(type, id)
-      .filter((m) => (namespace === null || m.namespace === namespace) && (keys === null || keys.includes(`${m.namespace}.${m.key}`)));
-    return listing(items, (m) => m.id, (m) => m.id, node.metafield);
-  };
-}
-
-function ownerKey(store: Store, owner: string, source: unknown): { type: string; id: number } {
-  return { type: owner, id: owner === "Shop" ? store.shop.id : recordOf<{ id: number }>(source).id };
+  coreListers[`${owner}.metafields`] = metafieldsLister(owner);
 }
 
 /* ------------------------------------------------------------- resolvers */
-
-function metafieldResolvers(owner: string): Record<string, R> {
-  return {
-    metafield: (source, args, context) => {
-      const { type, id } = ownerKey(context.store, owner, source);
-      const namespace = resolveNamespace(typeof args.namespace === "string" ? args.namespace : null, context.store.appId);
-      const metafield = context.store.findMetafield(type, id, namespace, String(args.key));
-      return metafield ? node.metafield(metafield) : null;
-    },
-  };
-}
-
-function legacy(type: string): Record<string, R> {
-  return {
-    id: (source) => gid(type, recordOf<{ id: number }>(source).id),
-    legacyResourceId: (source) => String(recordOf<{ id: number }>(source).id),
-  };
-}
-
-function field<T>(pick: (record: T, context: EmulatorContext, args: Args) => unknown): R {
-  return (source, args, context) => pick(recordOf<T>(source), context, args);
-}
 
 /** Variant sellable quantity: sum of `available` at active locations. */
 function inventoryQuantity(store: Store, variant: VariantRecord): number {
@@ -718,10 +636,21 @@ function bulkUrl(context: EmulatorContext, id: number): string | null {
   return `${base}/__emulator/bulk/${id}.jsonl`;
 }
 
+/** Resolver modules: the core types here, returns, functions and their owners, customers. */
+const modules: { types: ResolverMap<EmulatorContext>; listers: Record<string, Lister> }[] = [
+  { types: typeResolvers, listers: coreListers },
+  { types: { ...returnTypeResolvers, QueryRoot: returnQueries }, listers: returnListers },
+];
+
+/** Every connection field's listing, by `Type.field` (pagination and bulk operations read these). */
+export const listers: Record<string, Lister> = Object.assign({}, ...modules.map((m) => m.listers)) as Record<string, Lister>;
+
 /** Every query resolver, with connection fields cut into Relay pages. */
 export function queryResolvers(): ResolverMap<EmulatorContext> {
   const map: ResolverMap<EmulatorContext> = {};
-  for (const [type, fields] of Object.entries(typeResolvers)) map[type] = { ...fields };
+  for (const { types } of modules) {
+    for (const [type, fields] of Object.entries(types)) map[type] = { ...map[type], ...fields };
+  }
   for (const [path, lister] of Object.entries(listers)) {
     const [type, fieldName] = path.split(".") as [string, string];
     (map[type] ??= {})[fieldName] = (source, args, context, info) =>
