@@ -132,6 +132,11 @@ const SHOP_TABLES = [
   "product",
   "dataRequest",
   "shopCleanup",
+  "killSwitch",
+  "killSwitchAudit",
+  "peakSettings",
+  "freezeWindow",
+  "drillReport",
   "shop",
 ] as const;
 
