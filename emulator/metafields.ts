@@ -12,6 +12,7 @@ import type { EmulatorContext } from "./context";
 import type { MetafieldRecord } from "./model";
 import { node } from "./nodes";
 import { notEmulated, type Resolver } from "./schema";
+import type { Store } from "./store";
 
 export const MAX_METAFIELDS_PER_SET = 25;
 
@@ -158,6 +159,64 @@ function checkName(label: "Namespace" | "Key", value: string, min: number, max: 
   return null;
 }
 
+/**
+ * Shopify's size limits on a metafield value written with API 2026-04 or later
+ * (https://shopify.dev/docs/apps/build/metafields/metafield-limits): json 128 KB,
+ * url and id 2 KB, every other type 64 KB; list types per item are not checked.
+ */
+export function valueSizeLimit(type: string): number {
+  const base = type.startsWith("list.") ? type.slice(5) : type;
+  if (base === "json" && type === base) return 128 * 1024;
+  if ((base === "url" || base === "id") && type === base) return 2 * 1024;
+  return 64 * 1024;
+}
+
+export interface MetafieldProblem {
+  field: string[];
+  message: string;
+  code: string;
+}
+
+/**
+ * The checks every metafield write makes (metafieldsSet and the `metafields`
+ * of function owners): namespace and key names, `$app` use, type, value and
+ * its size. Codes are metafieldsSet's; owners map them to their own enums.
+ */
+export function checkMetafield(
+  store: { appId: number },
+  input: { namespace: string; key: string; type?: string | null; value: string },
+  at: (name: string) => string[],
+): MetafieldProblem[] {
+  const errors: MetafieldProblem[] = [];
+  const rawNamespace = input.namespace;
+  if (rawNamespace === "$app" || rawNamespace.startsWith("$app:")) {
+    const suffix = rawNamespace.slice("$app:".length);
+    if (rawNamespace !== "$app" && !NAME_CHARS.test(suffix)) {
+      errors.push({ field: at("namespace"), message: `Namespace "${rawNamespace}" has an invalid $app suffix.`, code: "INVALID" });
+    }
+  } else {
+    const problem = checkName("Namespace", rawNamespace, 3, 255, at("namespace"), 0);
+    if (problem) errors.push({ field: problem.field as string[], message: problem.message, code: problem.code as string });
+    else if (rawNamespace.startsWith("app--") && !rawNamespace.startsWith(`app--${store.appId}`)) {
+      errors.push({ field: at("namespace"), message: `Namespace "${rawNamespace}" is reserved for another app.`, code: "APP_NOT_AUTHORIZED" });
+    }
+  }
+  const keyProblem = checkName("Key", input.key, 2, 64, at("key"), 0);
+  if (keyProblem) errors.push({ field: keyProblem.field as string[], message: keyProblem.message, code: keyProblem.code as string });
+  const type = input.type ?? null;
+  if (type === null || type === "") {
+    errors.push({ field: at("type"), message: "Type can't be blank.", code: "BLANK" });
+  } else if (!isKnownType(type)) {
+    errors.push({ field: at("type"), message: `Type "${type}" is not a metafield type.`, code: "INVALID_TYPE" });
+  } else {
+    const limit = valueSizeLimit(type);
+    const size = Buffer.byteLength(input.value, "utf8");
+    const problem = size > limit ? `Value is too long: ${size} bytes, the limit for ${type} is ${limit} bytes.` : valueProblem(type, input.value);
+    if (problem) errors.push({ field: at("value"), message: problem, code: size > limit ? "TOO_LONG" : "INVALID_VALUE" });
+  }
+  return errors;
+}
+
 export const metafieldsSet: Resolver<EmulatorContext> = (_source, args, context) => {
   const { store } = context;
   const inputs = args.metafields as SetInput[];
@@ -183,37 +242,9 @@ export const metafieldsSet: Resolver<EmulatorContext> = (_source, args, context)
     if (!owner) {
       errors.push({ field: at("ownerId"), message: `Owner ${input.ownerId} does not exist.`, code: "INVALID", elementIndex: index });
     }
-    const rawNamespace = input.namespace ?? "$app";
-    if (rawNamespace === "$app" || rawNamespace.startsWith("$app:")) {
-      const suffix = rawNamespace.slice("$app:".length);
-      if (rawNamespace !== "$app" && !NAME_CHARS.test(suffix)) {
-        errors.push({ field: at("namespace"), message: `Namespace "${rawNamespace}" has an invalid $app suffix.`, code: "INVALID", elementIndex: index });
-      }
-    } else {
-      const problem = checkName("Namespace", rawNamespace, 3, 255, at("namespace"), index);
-      if (problem) errors.push(problem);
-      else if (rawNamespace.startsWith("app--") && !rawNamespace.startsWith(`app--${store.appId}`)) {
-        errors.push({
-          field: at("namespace"),
-          message: `Namespace "${rawNamespace}" is reserved for another app.`,
-          code: "APP_NOT_AUTHORIZED",
-          elementIndex: index,
-        });
-      }
-    }
-    const keyProblem = checkName("Key", input.key, 2, 64, at("key"), index);
-    if (keyProblem) errors.push(keyProblem);
-    const type = input.type ?? null;
-    if (type === null || type === "") {
-      errors.push({ field: at("type"), message: "Type can't be blank.", code: "BLANK", elementIndex: index });
-    } else if (!isKnownType(type)) {
-      errors.push({ field: at("type"), message: `Type "${type}" is not a metafield type.`, code: "INVALID_TYPE", elementIndex: index });
-    } else {
-      const problem = valueProblem(type, input.value);
-      if (problem) errors.push({ field: at("value"), message: problem, code: "INVALID_VALUE", elementIndex: index });
-    }
+    errors.push(...checkMetafield(store, { ...input, namespace: input.namespace ?? "$app" }, at).map((e) => ({ ...e, elementIndex: index })));
     if (errors.length > before || !owner) return;
-    const namespace = resolveNamespace(rawNamespace, store.appId);
+    const namespace = resolveNamespace(input.namespace ?? "$app", store.appId);
     const existing = store.findMetafield(owner.type, owner.id, namespace, input.key);
     if (Object.prototype.hasOwnProperty.call(input, "compareDigest")) {
       const stale = input.compareDigest === null ? existing !== undefined : !existing || compareDigestOf(existing) !== input.compareDigest;
@@ -254,4 +285,114 @@ export const metafieldsSet: Resolver<EmulatorContext> = (_source, args, context)
     return record;
   });
   return { metafields: written.map(node.metafield), userErrors: [] };
+};
+
+/* ------------------------------------------------ metafields in owner inputs */
+
+/** MetafieldInput, as function owners (discounts, validations, customizations) take it. */
+export interface OwnerMetafieldInput {
+  id?: string | null;
+  namespace?: string | null;
+  key?: string | null;
+  type?: string | null;
+  value?: string | null;
+}
+
+export interface OwnerMetafieldWrite {
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  existing: MetafieldRecord | undefined;
+}
+
+/**
+ * Checks the `metafields` of an owner's create or update input. `owner` is null
+ * while the owner is being created. An entry names an existing metafield of the
+ * owner by `id`, or a namespace (default `$app`) and key; `type` may be left out
+ * when the metafield exists. Problems come with paths under `path`.
+ */
+export function planOwnerMetafields(
+  store: Store,
+  owner: { type: string; id: number } | null,
+  inputs: readonly OwnerMetafieldInput[],
+  path: string[],
+): { writes: OwnerMetafieldWrite[]; errors: MetafieldProblem[] } {
+  const errors: MetafieldProblem[] = [];
+  const writes: OwnerMetafieldWrite[] = [];
+  inputs.forEach((input, index) => {
+    const at = (name: string): string[] => [...path, String(index), name];
+    let existing: MetafieldRecord | undefined;
+    if (input.id != null) {
+      const match = /^gid:\/\/shopify\/Metafield\/(\d+)$/.exec(input.id);
+      existing = match ? store.metafields.get(Number(match[1])) : undefined;
+      if (!existing || !owner || existing.ownerType !== owner.type || existing.ownerId !== owner.id) {
+        errors.push({ field: at("id"), message: `Metafield ${input.id} is not a metafield of this owner.`, code: "INVALID" });
+        return;
+      }
+    }
+    const rawNamespace = input.namespace ?? (existing ? existing.namespace : "$app");
+    const key = input.key ?? existing?.key ?? null;
+    if (key === null || key === "") {
+      errors.push({ field: at("key"), message: "Key can't be blank.", code: "BLANK" });
+      return;
+    }
+    if (input.value == null) {
+      errors.push({ field: at("value"), message: "Value can't be blank.", code: "BLANK" });
+      return;
+    }
+    const namespace = resolveNamespace(rawNamespace, store.appId);
+    existing ??= owner ? store.findMetafield(owner.type, owner.id, namespace, key) : undefined;
+    const type = input.type ?? existing?.type ?? null;
+    const problems = checkMetafield(store, { namespace: rawNamespace, key, type, value: input.value }, at);
+    errors.push(...problems);
+    if (problems.length === 0) writes.push({ namespace, key, type: type as string, value: input.value, existing });
+  });
+  const seen = new Set<string>();
+  writes.forEach((write) => {
+    const slot = `${write.namespace}.${write.key}`;
+    if (seen.has(slot)) errors.push({ field: path, message: `The metafield ${slot} is listed twice.`, code: "TAKEN" });
+    seen.add(slot);
+  });
+  return { writes, errors };
+}
+
+/** Writes checked owner metafields (creates or updates). */
+export function writeOwnerMetafields(store: Store, owner: { type: string; id: number }, writes: readonly OwnerMetafieldWrite[]): void {
+  const stamp = store.now();
+  for (const write of writes) {
+    const existing = write.existing ?? store.findMetafield(owner.type, owner.id, write.namespace, write.key);
+    if (existing) {
+      existing.value = write.value;
+      existing.type = write.type;
+      existing.updatedAt = stamp;
+      continue;
+    }
+    store.putMetafield({
+      id: store.nextId(),
+      ownerType: owner.type,
+      ownerId: owner.id,
+      namespace: write.namespace,
+      key: write.key,
+      type: write.type,
+      value: write.value,
+      createdAt: stamp,
+      updatedAt: stamp,
+    });
+  }
+}
+
+/** Metafield.ownerType for the owner types the store keeps. */
+export const OWNER_TYPE_ENUM: Record<string, string> = {
+  Shop: "SHOP",
+  Product: "PRODUCT",
+  ProductVariant: "PRODUCTVARIANT",
+  Collection: "COLLECTION",
+  Customer: "CUSTOMER",
+  Order: "ORDER",
+  Location: "LOCATION",
+  DiscountAutomaticNode: "DISCOUNT",
+  Validation: "VALIDATION",
+  PaymentCustomization: "PAYMENT_CUSTOMIZATION",
+  DeliveryCustomization: "DELIVERY_CUSTOMIZATION",
 };

@@ -31,7 +31,7 @@ import {
   type QuantityName,
   type VariantRecord,
 } from "./model";
-import { compareDigestOf, jsonValueOf } from "./metafields";
+import { compareDigestOf, jsonValueOf, OWNER_TYPE_ENUM } from "./metafields";
 import { levelGid, lookupNode, node, type LineRef } from "./nodes";
 import {
   count,
@@ -51,6 +51,7 @@ import { notEmulated, recordOf, type ResolverMap } from "./schema";
 import type { SearchFields } from "./search";
 import type { Store } from "./store";
 
+import { functionListers, functionQueries, functionTypeResolvers } from "./functions";
 import { returnListers, returnQueries, returnTypeResolvers } from "./returns-graphql";
 
 export type { Lister } from "./resolve";
@@ -573,7 +574,7 @@ const typeResolvers: ResolverMap<EmulatorContext> = {
     compareDigest: field<MetafieldRecord>((m) => compareDigestOf(m)),
     createdAt: field<MetafieldRecord>((m) => m.createdAt),
     updatedAt: field<MetafieldRecord>((m) => m.updatedAt),
-    ownerType: field<MetafieldRecord>((m) => m.ownerType.toUpperCase()),
+    ownerType: field<MetafieldRecord>((m) => OWNER_TYPE_ENUM[m.ownerType] ?? m.ownerType.toUpperCase()),
     owner: field<MetafieldRecord>((m, context) => lookupNode(context.store, gid(m.ownerType, m.ownerId))),
   },
 
@@ -640,6 +641,7 @@ function bulkUrl(context: EmulatorContext, id: number): string | null {
 const modules: { types: ResolverMap<EmulatorContext>; listers: Record<string, Lister> }[] = [
   { types: typeResolvers, listers: coreListers },
   { types: { ...returnTypeResolvers, QueryRoot: returnQueries }, listers: returnListers },
+  { types: { ...functionTypeResolvers, QueryRoot: functionQueries }, listers: functionListers },
 ];
 
 /** Every connection field's listing, by `Type.field` (pagination and bulk operations read these). */

@@ -148,8 +148,8 @@ describe("fields the emulator does not answer", () => {
   });
 
   it("a root field not emulated says so", () => {
-    const body = harness().gql(`{ discountNodes(first: 1) { nodes { id } } }`);
-    expect(body.errors?.[0]?.message).toBe("not emulated: QueryRoot.discountNodes");
+    const body = harness().gql(`{ giftCards(first: 1) { nodes { id } } }`);
+    expect(body.errors?.[0]?.message).toBe("not emulated: QueryRoot.giftCards");
     expect(body.data).toBeNull();
   });
 
