@@ -137,6 +137,16 @@ const SHOP_TABLES = [
   "peakSettings",
   "freezeWindow",
   "drillReport",
+  "location",
+  "inventoryItem",
+  "inventoryLevel",
+  "inventoryTransfer",
+  "reservation",
+  "reservationRequest",
+  "atpPublication",
+  "atpSample",
+  "bulkSync",
+  "inventorySettings",
   "shop",
 ] as const;
 
