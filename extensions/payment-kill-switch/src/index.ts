@@ -1,0 +1,1 @@
+export * from "./cart_payment_methods_transform_run";
