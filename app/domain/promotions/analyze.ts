@@ -27,11 +27,11 @@ import {
   formatMoney,
   formatPercent,
   formatWall,
-  globToRegExp,
   matchesFilter,
   parseClockTime,
   parseUtc,
   parseWallTime,
+  skuMatches,
   stacks,
   wallSeconds,
   weekdayOf,
@@ -112,8 +112,8 @@ export function analyzePromotionSet(set: PromotionSet, options: AnalyzeOptions =
     }
     if (options.catalog && options.catalog.length > 0 && p.action.type !== "free_shipping") {
       const targeted = options.catalog.filter((item) => canTarget(p, item));
-      const regexes = p.exclusions.skuPatterns.map(globToRegExp);
-      if (targeted.length > 0 && regexes.length > 0 && targeted.every((item) => regexes.some((r) => r.test(item.sku)))) {
+      const patterns = p.exclusions.skuPatterns;
+      if (targeted.length > 0 && patterns.length > 0 && targeted.every((item) => patterns.some((s) => skuMatches(s, item.sku)))) {
         dead.add(p.id);
         add("warning", "excludes_everything", [p],
           `${named(p)} can never apply: all ${targeted.length} catalog variant${targeted.length === 1 ? "" : "s"} it targets match its SKU exclusions (${p.exclusions.skuPatterns.join(", ")})`);
@@ -305,9 +305,9 @@ function compatibleConditions(a: Promotion, b: Promotion): boolean {
 function canTarget(p: Promotion, item: CatalogItem): boolean {
   const a = p.action;
   if (a.type === "free_shipping") return false;
-  if (a.type === "buy_x_get_y") return filterIsEmpty(a.get) || matchesFilter(a.get, item);
+  if (a.type === "buy_x_get_y") return filterIsEmpty(a.get) || matchesFilter(a.get, item.productId, item.collectionIds);
   const filter = lineFilterOf(p);
-  return !filter || matchesFilter(filter, item);
+  return !filter || matchesFilter(filter, item.productId, item.collectionIds);
 }
 
 /* ========================================================= worst case === */
@@ -431,7 +431,7 @@ function worstCases(set: PromotionSet, live: Promotion[], options: AnalyzeOption
   const memo = new Map<string, Outcome | null>();
   const groups = new Map<string, { skus: string[]; outcome: Outcome; price: number }>();
   for (const item of options.catalog) {
-    const reach = merchandise.filter((p) => canTarget(p, item) && !p.exclusions.skuPatterns.some((s) => globToRegExp(s).test(item.sku)));
+    const reach = merchandise.filter((p) => canTarget(p, item) && !p.exclusions.skuPatterns.some((s) => skuMatches(s, item.sku)));
     if (reach.length < 2) continue;
     const price = item.unitPriceCents && item.unitPriceCents > 0 ? item.unitPriceCents : PRICE;
     const withFixed = item.unitPriceCents !== undefined;

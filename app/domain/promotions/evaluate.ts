@@ -4,12 +4,14 @@
  *
  * Imported by the discount Function (bundled by esbuild, run by Javy/QuickJS)
  * and by the admin (preview, replay, analysis), so it stays pure: no Intl,
- * no Date, no Node, no dependencies beyond ../money.
+ * no Date, no Node, no dependencies beyond ../money. It is also written for
+ * QuickJS's costs: no RegExp, no closures or allocations per (promotion, line)
+ * pair, reason strings built only when asked for.
  *
  * Two passes, both deterministic (README.md has the why):
  * 1. Selection, in priority order (lower first, then id): disabled → window →
- *    conditions → per-customer uses and budget → something to discount →
- *    stacks (mutually) with every promotion already selected.
+ *    conditions → per-customer uses and budget → stacks (mutually) with every
+ *    promotion already selected → has something to discount.
  * 2. Amounts, in a fixed phase order, each on the running price left by the
  *    ones before it: line percent (and buy X get Y) → line fixed → order
  *    percent → order fixed; then caps; then the floor, which trims the
@@ -27,6 +29,7 @@ import type {
   ExplanationStatus,
   LineDiscount,
   LineFilter,
+  LineTotal,
   OrderDiscount,
   Promotion,
   PromotionSet,
@@ -34,13 +37,14 @@ import type {
   ShopClock,
 } from "./types";
 import {
+  allows,
   basisPoints,
   byPriorityThenId,
   filterIsEmpty,
   formatMoney,
   formatPercent,
   formatUtc,
-  globToRegExp,
+  globMatch,
   matchesFilter,
   parseClockTime,
   parseUtc,
@@ -48,7 +52,6 @@ import {
   percentOfCeil,
   percentOfFloor,
   percentOfRounded,
-  allows,
   toPresentment,
   wallSeconds,
   weekdayOf,
@@ -62,7 +65,7 @@ export function resolveChannel(cart: Pick<CartContext, "isPos" | "channel">): st
   return claimed && claimed !== "pos" ? claimed : "online";
 }
 
-/** Amount phases: line percent & BXGY, line fixed, order percent, order fixed, shipping. */
+/** Amount phases: 0 line percent & BXGY, 1 line fixed, 2 order percent, 3 order fixed, 4 shipping. */
 export function phaseOf(p: Promotion): number {
   const a = p.action;
   switch (a.type) {
@@ -77,179 +80,238 @@ export function phaseOf(p: Promotion): number {
   }
 }
 
-interface Line {
-  id: string;
-  quantity: number;
+/** The filter a matching_lines action discounts: its own `lines`, else the cartContains condition, else every line (null). */
+export function lineFilterOf(p: Promotion): LineFilter | null {
+  const a = p.action;
+  if (a.type !== "percent_off" && a.type !== "fixed_off") return null;
+  if (a.appliesTo === "order") return null;
+  if (!filterIsEmpty(a.lines)) return a.lines!;
+  if (!filterIsEmpty(p.conditions.cartContains)) return p.conditions.cartContains!;
+  return null;
+}
+
+/** The cart's lines as parallel arrays: no object per line (allocations are what cost most in QuickJS). */
+interface Lines {
+  n: number;
+  id: string[];
+  quantity: number[];
+  subtotal: number[];
+  productId: (string | undefined)[];
+  collectionIds: (readonly string[] | undefined)[];
+  /** Raw SKUs; lower-cased copies are made once, and only if some promotion has SKU patterns. */
+  sku: string[];
+  skuLower: string[] | null;
+  /**
+   * Each collection and product the set's filters name gets one bit (up to 30
+   * of each); a line's bits say which it is/belongs to, so matching a line
+   * against a filter is one AND. null when the set names more: slow path.
+   */
+  collectionBits: number[] | null;
+  productBits: number[] | null;
+}
+
+interface FilterBits {
+  collections: number;
+  products: number;
+}
+
+/** A set of SKU patterns applied to the cart: which lines it excludes and their pre-discount subtotal. */
+interface Exclusion {
+  mask: boolean[];
   subtotal: number;
-  productId?: string;
-  sku: string;
-  collectionIds?: string[];
 }
 
 interface Chosen {
   promotion: Promotion;
   explanation: Explanation;
+  order: number;
+  phase: number;
+  excluded: Exclusion | null;
   /** Line indexes it discounts (empty for shipping). */
   targets: number[];
   /** BXGY: units discounted per target line. */
-  getUnits?: number[];
-  applications?: number;
+  getUnits: number[] | null;
+  applications: number;
   /** Pre-discount subtotal of what it targets, for maxDiscountPercent. */
   base: number;
-  excluded: boolean[] | null;
 }
 
-type Say = (build: () => string) => string;
+interface Ctx {
+  explain: boolean;
+  cart: CartContext;
+  lines: Lines;
+  shopCurrency: string;
+  currency: string;
+  rate: number;
+  channel: string;
+  subtotal: number;
+  exclusions: Map<string, Exclusion | null>;
+  collectionBit: Map<string, number> | null;
+  productBit: Map<string, number> | null;
+}
 
-const SEGMENT_WORD = { new: "new", returning: "returning" } as const;
+type Refusal = { status: ExplanationStatus; reason: string };
+
+/** money.prorate (largest remainder), skipping the work when there is one part. */
+const spread = (total: number, weights: number[]): number[] => (weights.length === 1 ? [total] : prorate(total, weights));
+
+const money = (ctx: Ctx, shopMinor: number) => toPresentment(shopMinor, ctx.shopCurrency, ctx.currency, ctx.rate);
+const fmt = (ctx: Ctx, minor: number) => formatMoney(minor, ctx.currency);
 
 export function evaluate(set: PromotionSet, cart: CartContext, options: EvaluateOptions = {}): Evaluation {
-  const say: Say = options.reasons === false ? () => "" : (build) => build();
-  const shopCurrency = set.currencyCode;
-  const currency = cart.currencyCode || shopCurrency;
-  const rate = typeof cart.presentmentRate === "number" && cart.presentmentRate > 0 && Number.isFinite(cart.presentmentRate)
-    ? cart.presentmentRate
-    : 1;
-  const money = (shopMinor: number) => toPresentment(shopMinor, shopCurrency, currency, rate);
-  const fmt = (minor: number) => formatMoney(minor, currency);
+  const lines = toLines(cart.lines);
+  let subtotal = 0;
+  for (let i = 0; i < lines.n; i++) subtotal += lines.subtotal[i]!;
+  const rate = cart.presentmentRate;
+  const ctx: Ctx = {
+    explain: options.reasons !== false,
+    cart,
+    lines,
+    shopCurrency: set.currencyCode,
+    currency: cart.currencyCode || set.currencyCode,
+    rate: typeof rate === "number" && rate > 0 && Number.isFinite(rate) ? rate : 1,
+    channel: resolveChannel(cart),
+    subtotal,
+    exclusions: new Map(),
+    collectionBit: null,
+    productBit: null,
+  };
+  indexFilters(ctx, set.promotions);
+  const explain = ctx.explain;
 
-  const lines = (Array.isArray(cart.lines) ? cart.lines : []).map(toLine);
-  const subtotal = lines.reduce((sum, l) => sum + l.subtotal, 0);
-  const channel = resolveChannel(cart);
-  const regexCache = new Map<string, RegExp>();
-
-  const promotions = [...set.promotions].sort(byPriorityThenId);
+  const promotions = set.promotions.slice().sort(byPriorityThenId);
   const explanations: Explanation[] = [];
   const chosen: Chosen[] = [];
 
   /* ---------------------------------------------------- 1. selection --- */
-  for (const p of promotions) {
+  for (let pi = 0; pi < promotions.length; pi++) {
+    const p = promotions[pi]!;
     const e: Explanation = { promotionId: p.id, status: "applied", selected: false, amountCents: 0, reason: "" };
     explanations.push(e);
-    const refuse = (status: ExplanationStatus, reason: string) => {
-      e.status = status;
-      e.reason = reason;
-    };
+    let refusal: Refusal | null = null;
 
     if (!p.enabled) {
-      refuse("disabled", say(() => "disabled by the merchant"));
+      refusal = { status: "disabled", reason: explain ? "disabled by the merchant" : "" };
+    } else {
+      const closed = windowRefusal(ctx, p);
+      if (closed !== null) refusal = { status: "outside_window", reason: closed };
+    }
+    const excluded = refusal ? null : excludedLines(ctx, p);
+    if (!refusal) {
+      const notMet = conditionFailures(ctx, p, excluded);
+      if (notMet !== null) refusal = { status: "not_eligible", reason: notMet };
+    }
+    if (!refusal) refusal = usageRefusal(ctx, p);
+    if (!refusal) {
+      for (let k = 0; k < chosen.length; k++) {
+        const other = chosen[k]!.promotion;
+        if (!allows(p, other) || !allows(other, p)) {
+          refusal = { status: "does_not_stack", reason: explain ? stackingReason(p, other) : "" };
+          break;
+        }
+      }
+    }
+    const picked = refusal ? null : targetsOf(ctx, p, excluded);
+    if (picked && "status" in picked) refusal = picked;
+    if (refusal || !picked || "status" in picked) {
+      e.status = refusal!.status;
+      e.reason = refusal!.reason;
       continue;
     }
-    const closed = windowRefusal(p, cart.now, say);
-    if (closed !== null) {
-      refuse("outside_window", closed);
-      continue;
-    }
-
-    const excluded = excludedLines(p, lines, regexCache);
-    const notMet = conditionFailures(p, cart, lines, excluded, channel, money, fmt, say);
-    if (notMet !== null) {
-      refuse("not_eligible", notMet);
-      continue;
-    }
-
-    const usage = usageRefusal(p, cart, money, fmt, say);
-    if (usage) {
-      refuse(usage.status, usage.reason);
-      continue;
-    }
-
-    const pick = targetsOf(p, lines, excluded, say);
-    if ("status" in pick) {
-      refuse(pick.status, pick.reason);
-      continue;
-    }
-
-    const blocker = chosen.find((c) => !(allows(p, c.promotion) && allows(c.promotion, p)));
-    if (blocker) {
-      refuse("does_not_stack", say(() => stackingReason(p, blocker.promotion)));
-      continue;
-    }
-
     e.selected = true;
-    chosen.push({ promotion: p, explanation: e, excluded, ...pick });
+    chosen.push({
+      promotion: p, explanation: e, order: chosen.length, phase: phaseOf(p), excluded,
+      targets: picked.targets, getUnits: picked.getUnits, applications: picked.applications, base: picked.base,
+    });
   }
 
   /* ------------------------------------------------------ 2. amounts --- */
-  const freeAllowed = set.floor.allowFreeOrder && chosen.some((c) => "allowFreeOrder" in c.promotion.action && c.promotion.action.allowFreeOrder === true);
+  let freeAllowed = false;
+  if (set.floor.allowFreeOrder) {
+    for (const c of chosen) if ("allowFreeOrder" in c.promotion.action && c.promotion.action.allowFreeOrder === true) freeAllowed = true;
+  }
   let floorCents = subtotal > 0 ? percentOfCeil(subtotal, basisPoints(set.floor.minPercentOfSubtotal)) : 0;
-  if (!freeAllowed && subtotal > 0) floorCents = Math.max(floorCents, 1);
+  if (!freeAllowed && subtotal > 0 && floorCents < 1) floorCents = 1;
 
-  const running = lines.map((l) => l.subtotal);
+  const running = lines.subtotal.slice();
   let runningTotal = subtotal;
+  const detail = options.lineDetail !== false;
   const lineDiscounts: LineDiscount[] = [];
   const orderDiscounts: OrderDiscount[] = [];
   const shippingDiscounts: ShippingDiscount[] = [];
 
-  const byPhase = chosen
-    .map((c, order) => ({ c, order, phase: phaseOf(c.promotion) }))
-    .sort((a, b) => a.phase - b.phase || a.order - b.order);
-
-  for (const { c, phase } of byPhase) {
+  const byPhase = chosen.slice().sort((a, b) => a.phase - b.phase || a.order - b.order);
+  for (let ci = 0; ci < byPhase.length; ci++) {
+    const c = byPhase[ci]!;
+    if (c.phase === 4) continue; // shipping, below
     const p = c.promotion;
     const e = c.explanation;
-    if (phase === 4) continue; // shipping, below
-    let shares = rawShares(c, lines, running, money);
-    const raw = sum(shares);
+    let shares = rawShares(ctx, c, running);
+    let raw = 0;
+    for (let k = 0; k < shares.length; k++) raw += shares[k]!;
     if (raw === 0) {
       e.status = "nothing_to_discount";
-      e.reason = say(() => "its lines were already fully discounted by promotions applied before it");
+      e.reason = explain ? "its lines were already fully discounted by promotions applied before it" : "";
       continue;
     }
     let amount = raw;
     let note = "";
 
-    const cap = capFor(p, c.base, cart, money, fmt, say);
+    const cap = capFor(ctx, p, c.base);
     if (cap && cap.limit < amount) {
       amount = cap.limit;
-      shares = prorate(amount, shares);
+      shares = spread(amount, shares);
       e.status = "capped";
-      note = say(() => `${cap.why}; would have been ${fmt(raw)}`);
+      if (explain) note = `${cap.why}; would have been ${fmt(ctx, raw)}`;
     }
 
-    const headroom = Math.max(0, runningTotal - floorCents);
+    const headroom = runningTotal - floorCents > 0 ? runningTotal - floorCents : 0;
     if (amount > headroom) {
-      const before = amount;
+      if (explain) {
+        const floorNote = `reduced from ${fmt(ctx, amount)} to ${fmt(ctx, headroom)}: ${floorWords(ctx, set, subtotal, floorCents, freeAllowed)}`;
+        note = note ? `${note}; then ${floorNote}` : floorNote;
+      }
       amount = headroom;
-      shares = prorate(amount, shares);
+      shares = spread(amount, shares);
       e.status = "floor_reached";
-      const capNote = note;
-      note = say(() => {
-        const floorNote = `reduced from ${fmt(before)} to ${fmt(headroom)}: ${floorWords(set, subtotal, floorCents, freeAllowed, fmt)}`;
-        return capNote ? `${capNote}; then ${floorNote}` : floorNote;
-      });
     }
 
-    const level = phase === 2 || phase === 3 ? "order" : "line";
-    for (let k = 0; k < c.targets.length; k++) {
+    const level = c.phase === 2 || c.phase === 3 ? "order" : "line";
+    const targets = c.targets;
+    for (let k = 0; k < targets.length; k++) {
       const share = shares[k]!;
       if (share <= 0) continue;
-      const i = c.targets[k]!;
+      const i = targets[k]!;
       running[i] = running[i]! - share;
-      lineDiscounts.push({ lineId: lines[i]!.id, promotionId: p.id, amountCents: share, level });
+      if (detail) lineDiscounts.push({ lineId: lines.id[i]!, promotionId: p.id, amountCents: share, level });
     }
     runningTotal -= amount;
     if (level === "order" && amount > 0) {
-      orderDiscounts.push({
-        promotionId: p.id,
-        amountCents: amount,
-        excludedLineIds: c.excluded ? lines.filter((_, i) => c.excluded![i]).map((l) => l.id) : [],
-      });
+      const excludedLineIds: string[] = [];
+      if (c.excluded) for (let i = 0; i < lines.n; i++) if (c.excluded.mask[i]) excludedLineIds.push(lines.id[i]!);
+      orderDiscounts.push({ promotionId: p.id, amountCents: amount, excludedLineIds });
     }
     e.amountCents = amount;
-    e.reason = say(() => {
-      const what = `${describeAction(c, lines, money, fmt)} = ${fmt(amount)}`;
-      return note ? `${what}; ${note}` : what;
-    });
+    if (explain) {
+      const what = `${describeAction(ctx, c)} = ${fmt(ctx, amount)}`;
+      e.reason = note ? `${what}; ${note}` : what;
+    }
   }
 
-  shipping(chosen, cart, money, fmt, say, shippingDiscounts);
+  shipping(ctx, chosen, shippingDiscounts);
+
+  const lineTotals: LineTotal[] = [];
+  for (let i = 0; i < lines.n; i++) {
+    const off = lines.subtotal[i]! - running[i]!;
+    if (off > 0) lineTotals.push({ lineId: lines.id[i]!, amountCents: off });
+  }
 
   return {
-    currencyCode: currency,
+    currencyCode: ctx.currency,
     subtotalCents: subtotal,
     floorCents,
     lineDiscounts,
+    lineTotals,
     orderDiscounts,
     shippingDiscounts,
     totalDiscountCents: subtotal - runningTotal,
@@ -259,44 +321,128 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
 
 /* ================================================================ lines === */
 
-function toLine(input: CartLineInput): Line {
-  const quantity = Number.isSafeInteger(input?.quantity) && input.quantity > 0 ? input.quantity : 0;
-  const subtotal = Number.isSafeInteger(input?.subtotalCents) && input.subtotalCents > 0 && quantity > 0 ? input.subtotalCents : 0;
-  return {
-    id: String(input?.id ?? ""),
-    quantity,
-    subtotal,
-    productId: typeof input?.productId === "string" ? input.productId : undefined,
-    sku: typeof input?.sku === "string" ? input.sku : "",
-    collectionIds: Array.isArray(input?.collectionIds) ? input.collectionIds : undefined,
+function toLines(input: unknown): Lines {
+  const raw: unknown[] = Array.isArray(input) ? input : [];
+  const n = raw.length;
+  const lines: Lines = {
+    n,
+    id: new Array(n),
+    quantity: new Array(n),
+    subtotal: new Array(n),
+    productId: new Array(n),
+    collectionIds: new Array(n),
+    sku: new Array(n),
+    skuLower: null,
+    collectionBits: null,
+    productBits: null,
   };
+  const { id, quantity: quantities, subtotal, productId, collectionIds, sku } = lines;
+  for (let i = 0; i < n; i++) {
+    const item = raw[i];
+    const l = (typeof item === "object" && item !== null ? item : {}) as Partial<CartLineInput>;
+    const q = l.quantity;
+    const quantity = typeof q === "number" && q > 0 && Number.isSafeInteger(q) ? q : 0;
+    const cents = l.subtotalCents;
+    id[i] = typeof l.id === "string" ? l.id : String(l.id ?? "");
+    quantities[i] = quantity;
+    subtotal[i] = quantity > 0 && typeof cents === "number" && cents > 0 && Number.isSafeInteger(cents) ? cents : 0;
+    productId[i] = typeof l.productId === "string" ? l.productId : undefined;
+    collectionIds[i] = Array.isArray(l.collectionIds) ? l.collectionIds : undefined;
+    sku[i] = typeof l.sku === "string" ? l.sku : "";
+  }
+  return lines;
 }
 
-function excludedLines(p: Promotion, lines: Line[], cache: Map<string, RegExp>): boolean[] | null {
+const MAX_BITS = 30;
+
+function filtersOf(p: Promotion): LineFilter[] {
+  const out: LineFilter[] = [];
+  if (p.conditions.cartContains) out.push(p.conditions.cartContains);
+  const a = p.action;
+  if ((a.type === "percent_off" || a.type === "fixed_off") && a.lines) out.push(a.lines);
+  if (a.type === "buy_x_get_y") out.push(a.buy, a.get);
+  return out;
+}
+
+/** Give every collection and product the filters name a bit, and every line its bits. */
+function indexFilters(ctx: Ctx, promotions: readonly Promotion[]): void {
+  const collectionBit = new Map<string, number>();
+  const productBit = new Map<string, number>();
+  for (let pi = 0; pi < promotions.length; pi++) {
+    const filters = filtersOf(promotions[pi]!);
+    for (let f = 0; f < filters.length; f++) {
+      const { anyOfCollections, anyOfProducts } = filters[f]!;
+      if (anyOfCollections) for (const c of anyOfCollections) if (!collectionBit.has(c)) collectionBit.set(c, 1 << collectionBit.size);
+      if (anyOfProducts) for (const id of anyOfProducts) if (!productBit.has(id)) productBit.set(id, 1 << productBit.size);
+    }
+  }
+  if (collectionBit.size + productBit.size === 0 || collectionBit.size > MAX_BITS || productBit.size > MAX_BITS) return;
+  const lines = ctx.lines;
+  const n = lines.n;
+  const collectionBits: number[] = new Array(n);
+  const productBits: number[] = new Array(n);
+  const { collectionIds, productId } = lines;
+  const anyCollections = collectionBit.size > 0;
+  const anyProducts = productBit.size > 0;
+  for (let i = 0; i < n; i++) {
+    let bits = 0;
+    const cols = collectionIds[i];
+    if (anyCollections && cols !== undefined) for (let k = 0; k < cols.length; k++) bits |= collectionBit.get(cols[k]!) ?? 0;
+    collectionBits[i] = bits;
+    const product = productId[i];
+    productBits[i] = anyProducts && product !== undefined ? productBit.get(product) ?? 0 : 0;
+  }
+  lines.collectionBits = collectionBits;
+  lines.productBits = productBits;
+  ctx.collectionBit = collectionBit;
+  ctx.productBit = productBit;
+}
+
+/** A filter's bits, or null when lines have none (use matchesFilter). */
+function bitsOf(ctx: Ctx, filter: LineFilter): FilterBits | null {
+  if (ctx.lines.collectionBits === null || ctx.collectionBit === null || ctx.productBit === null) return null;
+  let collections = 0;
+  let products = 0;
+  if (filter.anyOfCollections) for (const c of filter.anyOfCollections) collections |= ctx.collectionBit.get(c) ?? 0;
+  if (filter.anyOfProducts) for (const id of filter.anyOfProducts) products |= ctx.productBit.get(id) ?? 0;
+  return { collections, products };
+}
+
+/** Does line i match the filter? (bits when indexed, else the lists.) */
+function lineMatches(lines: Lines, filter: LineFilter, bits: FilterBits | null, i: number): boolean {
+  if (bits !== null) return ((lines.collectionBits![i]! & bits.collections) | (lines.productBits![i]! & bits.products)) !== 0;
+  return matchesFilter(filter, lines.productId[i], lines.collectionIds[i]);
+}
+
+/** Which lines this promotion's SKU patterns exclude; computed once per distinct pattern list. */
+function excludedLines(ctx: Ctx, p: Promotion): Exclusion | null {
   const patterns = p.exclusions.skuPatterns;
   if (patterns.length === 0) return null;
-  const regexes = patterns.map((pattern) => {
-    let r = cache.get(pattern);
-    if (!r) cache.set(pattern, (r = globToRegExp(pattern)));
-    return r;
-  });
-  return lines.map((l) => regexes.some((r) => r.test(l.sku)));
-}
-
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const v of values) total += v;
-  return total;
-}
-
-/** The filter a matching_lines action discounts: its own `lines`, else the cartContains condition, else every line. */
-export function lineFilterOf(p: Promotion): LineFilter | null {
-  const a = p.action;
-  if (a.type !== "percent_off" && a.type !== "fixed_off") return null;
-  if (a.appliesTo === "order") return null;
-  if (!filterIsEmpty(a.lines)) return a.lines!;
-  if (!filterIsEmpty(p.conditions.cartContains)) return p.conditions.cartContains!;
-  return null;
+  const key = patterns.length === 1 ? patterns[0]! : patterns.join("\u0000");
+  const cached = ctx.exclusions.get(key);
+  if (cached !== undefined) return cached;
+  const lines = ctx.lines;
+  if (lines.skuLower === null) {
+    lines.skuLower = new Array(lines.n);
+    for (let i = 0; i < lines.n; i++) lines.skuLower[i] = lines.sku[i]!.toLowerCase();
+  }
+  const lowered: string[] = new Array(patterns.length);
+  for (let k = 0; k < patterns.length; k++) lowered[k] = patterns[k]!.toLowerCase();
+  const mask: boolean[] = new Array(lines.n);
+  let subtotal = 0;
+  let any = false;
+  for (let i = 0; i < lines.n; i++) {
+    let hit = false;
+    for (let k = 0; k < lowered.length && !hit; k++) hit = globMatch(lowered[k]!, lines.skuLower[i]!);
+    mask[i] = hit;
+    if (hit) {
+      any = true;
+      subtotal += lines.subtotal[i]!;
+    }
+  }
+  const result = any ? { mask, subtotal } : null;
+  ctx.exclusions.set(key, result);
+  return result;
 }
 
 function describeFilter(filter: LineFilter): string {
@@ -308,32 +454,35 @@ function describeFilter(filter: LineFilter): string {
 
 /* =============================================================== window === */
 
-function windowRefusal(p: Promotion, now: ShopClock | undefined, say: Say): string | null {
+function windowRefusal(ctx: Ctx, p: Promotion): string | null {
   const { timeWindow: tw, recurring: rec } = p.conditions;
   if (!tw && !rec) return null;
-  if (!now || typeof now !== "object") return say(() => "runs only at set times, and no clock was given");
+  const explain = ctx.explain;
+  const now: ShopClock | undefined = ctx.cart.now;
+  if (!now || typeof now !== "object") return explain ? "runs only at set times, and no clock was given" : "";
 
   if ("shopLocal" in now) {
-    const local = parseWallTime(now.shopLocal);
+    const local = parseWallTime(String(now.shopLocal));
     const offset = now.utcOffsetMinutes;
-    if (!local || !Number.isFinite(offset)) return say(() => `the clock "${now.shopLocal}" is not a shop-local date-time`);
+    if (!local || typeof offset !== "number" || !Number.isFinite(offset)) {
+      return explain ? `the clock "${now.shopLocal}" is not a shop-local date-time` : "";
+    }
     const nowUtc = wallSeconds(local) - offset * 60;
     if (tw) {
       const start = parseUtc(tw.startUtc);
       const end = parseUtc(tw.endUtc);
-      if (start === null || end === null) return say(() => "its time window was never compiled to UTC (fail closed)");
-      if (nowUtc < start) return say(() => `starts ${tw.start} ${tw.zone} (${tw.startUtc}); now is ${formatUtc(nowUtc)}`);
-      if (nowUtc >= end) return say(() => `ended ${tw.end} ${tw.zone} (${tw.endUtc}); now is ${formatUtc(nowUtc)}`);
+      if (start === null || end === null) return explain ? "its time window was never compiled to UTC (fail closed)" : "";
+      if (nowUtc < start) return explain ? `starts ${tw.start} ${tw.zone} (${tw.startUtc}); now is ${formatUtc(nowUtc)}` : "";
+      if (nowUtc >= end) return explain ? `ended ${tw.end} ${tw.zone} (${tw.endUtc}); now is ${formatUtc(nowUtc)}` : "";
     }
     if (rec) {
       const day = weekdayOf(local);
-      if (rec.days && !rec.days.includes(day)) return say(() => `runs on ${rec.days!.join(", ")} only; it is ${day} in shop time`);
+      if (rec.days && !rec.days.includes(day)) return explain ? `runs on ${rec.days.join(", ")} only; it is ${day} in shop time` : "";
       const from = parseClockTime(rec.from, false);
       const to = parseClockTime(rec.to, true);
       const seconds = local.hh * 3600 + local.mm * 60 + local.ss;
       if (from === null || to === null || seconds < from * 60 || seconds >= to * 60) {
-        const hhmm = now.shopLocal.slice(11, 16);
-        return say(() => `runs ${rec.from}–${rec.to} shop time; it is ${hhmm}`);
+        return explain ? `runs ${rec.from}–${rec.to} shop time; it is ${String(now.shopLocal).slice(11, 16)}` : "";
       }
     }
     return null;
@@ -341,64 +490,61 @@ function windowRefusal(p: Promotion, now: ShopClock | undefined, say: Say): stri
 
   if (rec?.days) {
     const date = parseWallTime(String(now.shopDate));
-    if (!date) return say(() => `shop.localTime.date "${now.shopDate}" is not a date`);
+    if (!date) return explain ? `shop.localTime.date "${now.shopDate}" is not a date` : "";
     const day = weekdayOf(date);
-    if (!rec.days.includes(day)) return say(() => `runs on ${rec.days!.join(", ")} only; it is ${day} in shop time`);
+    if (!rec.days.includes(day)) return explain ? `runs on ${rec.days.join(", ")} only; it is ${day} in shop time` : "";
   }
   const open = now.windowsOpen?.[p.id];
   if (open === true) return null;
-  if (open === undefined) return say(() => "no shop.localTime answer was given for its window (fail closed)");
-  return say(() => `outside ${windowWords(p)} according to shop.localTime`);
-}
-
-function windowWords(p: Promotion): string {
-  const { timeWindow: tw, recurring: rec } = p.conditions;
+  if (!explain) return "";
+  if (open === undefined) return "no shop.localTime answer was given for its window (fail closed)";
   const parts: string[] = [];
   if (tw) parts.push(`${tw.start} to ${tw.end} ${tw.zone}`);
   if (rec) parts.push(`${rec.from}–${rec.to} shop time${rec.days ? ` on ${rec.days.join(", ")}` : ""}`);
-  return parts.join(", ");
+  return `outside ${parts.join(", ")} according to shop.localTime`;
 }
 
 /* =========================================================== conditions === */
 
-function conditionFailures(
-  p: Promotion,
-  cart: CartContext,
-  lines: Line[],
-  excluded: boolean[] | null,
-  channel: string,
-  money: (shop: number) => number,
-  fmt: (minor: number) => string,
-  say: Say,
-): string | null {
+const SEGMENT_WORD = { new: "new", returning: "returning" } as const;
+
+/** null when every condition holds; else the reasons ("" when not explaining), all of them. */
+function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): string | null {
   const c = p.conditions;
+  const { cart, lines, explain } = ctx;
   const failures: string[] = [];
   const customer = cart.customer && typeof cart.customer === "object" ? cart.customer : null;
-  const fail = (build: () => string) => {
-    failures.push(say(build));
-  };
 
   if (c.customerSegment === "new" || c.customerSegment === "returning") {
     const want = c.customerSegment;
     const orders = customer?.numberOfOrders;
     const ok = typeof orders === "number" && (want === "new" ? orders === 0 : orders >= 1);
     if (!ok) {
-      fail(() => {
-        const head = `for ${SEGMENT_WORD[want]} customers only`;
-        if (!customer) return `${head}; the buyer is not signed in (guests count as neither new nor returning)`;
-        if (typeof orders !== "number") return `${head}; the customer's order count is unknown`;
-        return want === "new"
-          ? `${head}; this customer has ${orders} order${orders === 1 ? "" : "s"}`
-          : `${head}; this customer has no orders yet`;
-      });
+      if (!explain) return "";
+      const head = `for ${SEGMENT_WORD[want]} customers only`;
+      failures.push(!customer
+        ? `${head}; the buyer is not signed in (guests count as neither new nor returning)`
+        : typeof orders !== "number"
+          ? `${head}; the customer's order count is unknown`
+          : want === "new"
+            ? `${head}; this customer has ${orders} order${orders === 1 ? "" : "s"}`
+            : `${head}; this customer has no orders yet`);
     }
   }
 
   if (c.customerTags && c.customerTags.anyOf.length > 0) {
-    const wanted = c.customerTags.anyOf.map((t) => t.toLowerCase());
-    const has = (customer?.tags ?? []).some((t) => typeof t === "string" && wanted.includes(t.toLowerCase()));
+    const wanted = c.customerTags.anyOf;
+    const tags = customer && Array.isArray(customer.tags) ? customer.tags : [];
+    let has = false;
+    for (let i = 0; i < tags.length && !has; i++) {
+      const tag = tags[i];
+      if (typeof tag !== "string") continue;
+      const lower = tag.toLowerCase();
+      for (let k = 0; k < wanted.length && !has; k++) has = wanted[k]!.toLowerCase() === lower;
+    }
     if (!has) {
-      fail(() => `needs a customer tagged ${c.customerTags!.anyOf.join(" or ")}; ${customer ? "this customer has none of them" : "the buyer is not signed in"}`);
+      if (!explain) return "";
+      failures.push(`needs a customer tagged ${wanted.join(" or ")}; ${customer ? "this customer has none of them" : "the buyer is not signed in"}`);
     }
   }
 
@@ -409,77 +555,76 @@ function conditionFailures(
     const handle = typeof cart.marketHandle === "string" ? cart.marketHandle : "";
     const ok = (country !== "" && countries.includes(country)) || (handle !== "" && handles.includes(handle));
     if (!ok && (countries.length > 0 || handles.length > 0)) {
-      fail(() => {
-        const wanted = [
-          countries.length ? `countries ${countries.join(", ")}` : "",
-          handles.length ? `markets ${handles.join(", ")}` : "",
-        ].filter(Boolean).join(" or ");
-        const where = [country ? country : "an unknown country", handle ? `market "${handle}"` : ""].filter(Boolean).join(", ");
-        return `only in ${wanted}; this cart is in ${where}`;
-      });
+      if (!explain) return "";
+      const wanted = [countries.length ? `countries ${countries.join(", ")}` : "", handles.length ? `markets ${handles.join(", ")}` : ""]
+        .filter(Boolean).join(" or ");
+      const where = [country || "an unknown country", handle ? `market "${handle}"` : ""].filter(Boolean).join(", ");
+      failures.push(`only in ${wanted}; this cart is in ${where}`);
     }
   }
 
-  if (c.channels && c.channels.length > 0 && !c.channels.some((ch) => ch.toLowerCase() === channel)) {
-    fail(() => `only on channel ${c.channels!.join(" or ")}; this cart is from ${channel}`);
+  if (c.channels && c.channels.length > 0) {
+    let ok = false;
+    for (const ch of c.channels) if (ch.toLowerCase() === ctx.channel) ok = true;
+    if (!ok) {
+      if (!explain) return "";
+      failures.push(`only on channel ${c.channels.join(" or ")}; this cart is from ${ctx.channel}`);
+    }
   }
 
   if (!filterIsEmpty(c.cartContains)) {
     const filter = c.cartContains!;
     let found = false;
     let foundExcluded = false;
-    for (let i = 0; i < lines.length && !found; i++) {
-      const line = lines[i]!;
-      if (line.quantity === 0 || !matchesFilter(filter, line)) continue;
-      if (excluded?.[i]) foundExcluded = true;
+    const bits = bitsOf(ctx, filter);
+    const mask = excluded !== null ? excluded.mask : null;
+    const quantity = lines.quantity;
+    for (let i = 0; i < lines.n && !found; i++) {
+      if (quantity[i] === 0 || !lineMatches(lines, filter, bits, i)) continue;
+      if (mask !== null && mask[i]) foundExcluded = true;
       else found = true;
     }
     if (!found) {
-      fail(() => `needs ${describeFilter(filter)} in the cart; ${foundExcluded ? "the only matching lines are excluded by SKU pattern" : "no line matches"}`);
+      if (!explain) return "";
+      failures.push(`needs ${describeFilter(filter)} in the cart; ${foundExcluded ? "the only matching lines are excluded by SKU pattern" : "no line matches"}`);
     }
   }
 
   if (c.minSubtotalCents !== undefined && c.minSubtotalCents > 0) {
-    const min = money(c.minSubtotalCents);
-    let qualifying = 0;
-    for (let i = 0; i < lines.length; i++) if (!excluded?.[i]) qualifying += lines[i]!.subtotal;
+    const min = money(ctx, c.minSubtotalCents);
+    const qualifying = ctx.subtotal - (excluded !== null ? excluded.subtotal : 0);
     if (qualifying < min) {
-      const anyExcluded = excluded?.some(Boolean) ?? false;
-      fail(() => `needs subtotal ≥ ${fmt(min)}, cart is ${fmt(qualifying)}${anyExcluded ? " not counting excluded SKUs" : ""}`);
+      if (!explain) return "";
+      failures.push(`needs subtotal ≥ ${fmt(ctx, min)}, cart is ${fmt(ctx, qualifying)}${excluded !== null ? " not counting excluded SKUs" : ""}`);
     }
   }
 
   return failures.length === 0 ? null : failures.join("; ");
 }
 
-function usageRefusal(
-  p: Promotion,
-  cart: CartContext,
-  money: (shop: number) => number,
-  fmt: (minor: number) => string,
-  say: Say,
-): { status: ExplanationStatus; reason: string } | null {
+function usageRefusal(ctx: Ctx, p: Promotion): Refusal | null {
+  const { cart, explain } = ctx;
   const caps = p.caps;
   if (caps.perCustomerUses !== undefined) {
     const limit = caps.perCustomerUses;
     const id = cart.customer?.id;
-    const words = `limited to ${limit} use${limit === 1 ? "" : "s"} per customer`;
-    if (!id) return { status: "not_eligible", reason: say(() => `${words}, and the buyer is not signed in (fail closed)`) };
+    const words = explain ? `limited to ${limit} use${limit === 1 ? "" : "s"} per customer` : "";
+    if (!id) return { status: "not_eligible", reason: explain ? `${words}, and the buyer is not signed in (fail closed)` : "" };
     if (!cart.customerUses || typeof cart.customerUses !== "object") {
-      return { status: "not_eligible", reason: say(() => `${words}, and this customer's uses are unknown (fail closed)`) };
+      return { status: "not_eligible", reason: explain ? `${words}, and this customer's uses are unknown (fail closed)` : "" };
     }
     const used = numberOr0(cart.customerUses[p.id]);
     if (used >= limit) {
-      return { status: "capped", reason: say(() => `${words}; this customer has used it ${used} time${used === 1 ? "" : "s"}`) };
+      return { status: "capped", reason: explain ? `${words}; this customer has used it ${used} time${used === 1 ? "" : "s"}` : "" };
     }
   }
   if (caps.totalBudgetCents !== undefined) {
     if (!cart.budgetUsed || typeof cart.budgetUsed !== "object") {
-      return { status: "capped", reason: say(() => "has a total budget, and the amount already used is unknown (fail closed)") };
+      return { status: "capped", reason: explain ? "has a total budget, and the amount already used is unknown (fail closed)" : "" };
     }
     const left = caps.totalBudgetCents - numberOr0(cart.budgetUsed[p.id]);
-    if (money(left) <= 0) {
-      return { status: "capped", reason: say(() => `its budget of ${fmt(money(caps.totalBudgetCents!))} is used up`) };
+    if (money(ctx, left) <= 0) {
+      return { status: "capped", reason: explain ? `its budget of ${fmt(ctx, money(ctx, caps.totalBudgetCents))} is used up` : "" };
     }
   }
   return null;
@@ -487,211 +632,6 @@ function usageRefusal(
 
 function numberOr0(value: unknown): number {
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0;
-}
-
-/* ============================================================= targets === */
-
-type Picked = { targets: number[]; base: number; getUnits?: number[]; applications?: number };
-
-function targetsOf(
-  p: Promotion,
-  lines: Line[],
-  excluded: boolean[] | null,
-  say: Say,
-): Picked | { status: ExplanationStatus; reason: string } {
-  const a = p.action;
-  if (a.type === "free_shipping") return { targets: [], base: 0 };
-  if (a.type === "buy_x_get_y") return planBuyXGetY(a, lines, excluded, say);
-
-  const filter = lineFilterOf(p);
-  const targets: number[] = [];
-  let base = 0;
-  let matchedButExcluded = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.subtotal === 0) continue;
-    if (filter && !matchesFilter(filter, line)) continue;
-    if (excluded?.[i]) {
-      matchedButExcluded = true;
-      continue;
-    }
-    targets.push(i);
-    base += line.subtotal;
-  }
-  if (targets.length > 0) return { targets, base };
-  if (matchedButExcluded) {
-    return {
-      status: "excluded",
-      reason: say(() => `every line it would discount is excluded by SKU pattern ${p.exclusions.skuPatterns.join(", ")}`),
-    };
-  }
-  return {
-    status: "not_eligible",
-    reason: say(() => (filter ? `no line in the cart is ${describeFilter(filter)}` : "the cart has no lines with a price to discount")),
-  };
-}
-
-/**
- * Buy X get Y. Applications k = the most that fit (and ≤ maxApplications),
- * counting a unit once, as bought or as got. The discounted ("get") units
- * are the CHEAPEST qualifying units by pre-discount unit price (ties: line id);
- * a unit that qualifies for both sides is used as "get" only while enough
- * buy-units remain.
- */
-function planBuyXGetY(a: BuyXGetYAction, lines: Line[], excluded: boolean[] | null, say: Say): Picked | { status: ExplanationStatus; reason: string } {
-  const buyAll = filterIsEmpty(a.buy);
-  const getAll = filterIsEmpty(a.get);
-  let xUnits = 0;
-  let yUnits = 0;
-  let unionUnits = 0;
-  let base = 0;
-  let excludedUnits = 0;
-  const candidates: { i: number; isBuy: boolean }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.subtotal === 0) continue;
-    const isBuy = buyAll || matchesFilter(a.buy, line);
-    const isGet = getAll || matchesFilter(a.get, line);
-    if (!isBuy && !isGet) continue;
-    if (excluded?.[i]) {
-      excludedUnits += line.quantity;
-      continue;
-    }
-    if (isBuy) xUnits += line.quantity;
-    if (isGet) {
-      yUnits += line.quantity;
-      candidates.push({ i, isBuy });
-    }
-    unionUnits += line.quantity;
-    base += line.subtotal;
-  }
-  const n = a.buy.quantity;
-  const m = a.get.quantity;
-  let k = Math.min(Math.floor(xUnits / n), Math.floor(yUnits / m), Math.floor(unionUnits / (n + m)));
-  if (a.maxApplications !== undefined) k = Math.min(k, a.maxApplications);
-  if (k <= 0) {
-    if (xUnits + yUnits === 0 && excludedUnits > 0) {
-      return { status: "excluded", reason: say(() => "every qualifying unit is excluded by SKU pattern") };
-    }
-    return {
-      status: "not_eligible",
-      reason: say(() => `needs ${n} to buy and ${m} more to get at ${formatPercent(a.get.percent)}% off; the cart has ${xUnits} that count as bought and ${yUnits} that can be got`),
-    };
-  }
-  candidates.sort((p, q) => {
-    const lp = lines[p.i]!;
-    const lq = lines[q.i]!;
-    return lp.subtotal * lq.quantity - lq.subtotal * lp.quantity || (lp.id < lq.id ? -1 : lp.id > lq.id ? 1 : p.i - q.i);
-  });
-  let needed = k * m;
-  let sharedBudget = xUnits - k * n; // units that count for buy which may still be used as get
-  const targets: number[] = [];
-  const getUnits: number[] = [];
-  for (const { i, isBuy } of candidates) {
-    if (needed === 0) break;
-    let available = lines[i]!.quantity;
-    if (isBuy) available = Math.min(available, sharedBudget);
-    const take = Math.min(available, needed);
-    if (take <= 0) continue;
-    if (isBuy) sharedBudget -= take;
-    needed -= take;
-    targets.push(i);
-    getUnits.push(take);
-  }
-  return { targets, base, getUnits, applications: k };
-}
-
-/* ============================================================== amounts === */
-
-function rawShares(c: Chosen, lines: Line[], running: number[], money: (shop: number) => number): number[] {
-  const a = c.promotion.action;
-  const bases = c.targets.map((i) => running[i]!);
-  switch (a.type) {
-    case "percent_off": {
-      const total = percentOfRounded(sum(bases), basisPoints(a.percent));
-      return total > 0 ? prorate(total, bases) : bases.map(() => 0);
-    }
-    case "fixed_off": {
-      const amount = money(a.amountCents);
-      if (a.appliesTo === "matching_lines") {
-        return c.targets.map((i, k) => Math.min(amount * lines[i]!.quantity, bases[k]!));
-      }
-      const total = Math.min(amount, sum(bases));
-      return total > 0 ? prorate(total, bases) : bases.map(() => 0);
-    }
-    case "buy_x_get_y": {
-      const bp = basisPoints(a.get.percent);
-      return c.targets.map((i, k) => {
-        const quantity = lines[i]!.quantity;
-        const units = c.getUnits![k]!;
-        // round-half-up(running × units/quantity × bp/10000)
-        return Math.floor((bases[k]! * units * bp * 2 + quantity * 10000) / (quantity * 20000));
-      });
-    }
-    case "free_shipping":
-      return [];
-  }
-}
-
-function capFor(
-  p: Promotion,
-  base: number,
-  cart: CartContext,
-  money: (shop: number) => number,
-  fmt: (minor: number) => string,
-  say: Say,
-): { limit: number; why: string } | null {
-  const caps = p.caps;
-  let best: { limit: number; why: () => string } | null = null;
-  const consider = (limit: number, why: () => string) => {
-    if (best === null || limit < best.limit) best = { limit: Math.max(0, limit), why };
-  };
-  if (caps.maxDiscountCents !== undefined) {
-    const limit = money(caps.maxDiscountCents);
-    consider(limit, () => `capped at ${fmt(limit)} per cart`);
-  }
-  if (caps.maxDiscountPercent !== undefined) {
-    const limit = percentOfFloor(base, basisPoints(caps.maxDiscountPercent));
-    consider(limit, () => `capped at ${formatPercent(caps.maxDiscountPercent!)}% of the ${fmt(base)} it applies to (${fmt(limit)})`);
-  }
-  if (caps.totalBudgetCents !== undefined) {
-    const left = money(caps.totalBudgetCents - numberOr0(cart.budgetUsed?.[p.id]));
-    consider(left, () => `capped at the ${fmt(left)} left of its ${fmt(money(caps.totalBudgetCents!))} budget`);
-  }
-  if (best === null) return null;
-  const found: { limit: number; why: () => string } = best;
-  return { limit: found.limit, why: say(found.why) };
-}
-
-function floorWords(set: PromotionSet, subtotal: number, floorCents: number, freeAllowed: boolean, fmt: (minor: number) => string): string {
-  const percent = set.floor.minPercentOfSubtotal;
-  if (percent > 0 && floorCents > 1) {
-    return `the cart may not go below ${fmt(floorCents)} (${formatPercent(percent)}% of its ${fmt(subtotal)} subtotal)`;
-  }
-  return freeAllowed
-    ? `the cart may not go below ${fmt(floorCents)}`
-    : `the cart may not become free (no applied promotion allows a free order), so it stays at ${fmt(floorCents)}`;
-}
-
-function describeAction(c: Chosen, lines: Line[], money: (shop: number) => number, fmt: (minor: number) => string): string {
-  const a = c.promotion.action;
-  const count = c.targets.length;
-  const linesWord = `${count} line${count === 1 ? "" : "s"}`;
-  switch (a.type) {
-    case "percent_off":
-      return a.appliesTo === "order" ? `${formatPercent(a.percent)}% off the order` : `${formatPercent(a.percent)}% off ${linesWord}`;
-    case "fixed_off": {
-      if (a.appliesTo === "order") return `${fmt(money(a.amountCents))} off the order`;
-      const units = c.targets.reduce((s, i) => s + lines[i]!.quantity, 0);
-      return `${fmt(money(a.amountCents))} off each of ${units} unit${units === 1 ? "" : "s"}`;
-    }
-    case "buy_x_get_y": {
-      const units = sum(c.getUnits ?? []);
-      return `buy ${a.buy.quantity} get ${a.get.quantity} at ${formatPercent(a.get.percent)}% off, ${c.applications} time${c.applications === 1 ? "" : "s"} (${units} unit${units === 1 ? "" : "s"} discounted)`;
-    }
-    case "free_shipping":
-      return "free shipping";
-  }
 }
 
 function stackingReason(p: Promotion, first: Promotion): string {
@@ -705,56 +645,300 @@ function stackingReason(p: Promotion, first: Promotion): string {
   return `does not stack with "${first.name}" (${first.id}, priority ${first.priority}, chosen first): ${why}`;
 }
 
+/* ============================================================= targets === */
+
+type Picked = { targets: number[]; base: number; getUnits: number[] | null; applications: number };
+const NO_LINES: Picked = { targets: [], base: 0, getUnits: null, applications: 0 };
+
+function targetsOf(ctx: Ctx, p: Promotion, excluded: Exclusion | null): Picked | Refusal {
+  const a = p.action;
+  if (a.type === "free_shipping") return NO_LINES;
+  if (a.type === "buy_x_get_y") return planBuyXGetY(ctx, p, a, excluded);
+
+  const lines = ctx.lines;
+  const filter = lineFilterOf(p);
+  const targets: number[] = [];
+  let base = 0;
+  let matchedButExcluded = false;
+  const mask = excluded !== null ? excluded.mask : null;
+  const bits = filter !== null ? bitsOf(ctx, filter) : null;
+  const subtotal = lines.subtotal;
+  const collectionBits = lines.collectionBits;
+  const productBits = lines.productBits;
+  for (let i = 0; i < lines.n; i++) {
+    const sub = subtotal[i]!;
+    if (sub === 0) continue;
+    if (filter !== null) {
+      const hit = bits !== null
+        ? ((collectionBits![i]! & bits.collections) | (productBits![i]! & bits.products)) !== 0
+        : matchesFilter(filter, lines.productId[i], lines.collectionIds[i]);
+      if (!hit) continue;
+    }
+    if (mask !== null && mask[i]) {
+      matchedButExcluded = true;
+      continue;
+    }
+    targets.push(i);
+    base += sub;
+  }
+  if (targets.length > 0) return { targets, base, getUnits: null, applications: 0 };
+  if (matchedButExcluded) {
+    return {
+      status: "excluded",
+      reason: ctx.explain ? `every line it would discount is excluded by SKU pattern ${p.exclusions.skuPatterns.join(", ")}` : "",
+    };
+  }
+  return {
+    status: "not_eligible",
+    reason: !ctx.explain ? "" : filter ? `no line in the cart is ${describeFilter(filter)}` : "the cart has no lines with a price to discount",
+  };
+}
+
+/**
+ * Buy X get Y. Applications k = the most that fit (and ≤ maxApplications),
+ * counting a unit once, as bought or as got. The discounted ("get") units
+ * are the CHEAPEST qualifying units by pre-discount unit price (ties: line id);
+ * a unit that qualifies for both sides is used as "get" only while enough
+ * buy-units remain.
+ */
+function planBuyXGetY(ctx: Ctx, p: Promotion, a: BuyXGetYAction, excluded: Exclusion | null): Picked | Refusal {
+  const lines = ctx.lines;
+  const buyAll = filterIsEmpty(a.buy);
+  const getAll = filterIsEmpty(a.get);
+  let xUnits = 0;
+  let yUnits = 0;
+  let unionUnits = 0;
+  let base = 0;
+  let excludedUnits = 0;
+  const candidates: number[] = [];
+  const isBuy: boolean[] = [];
+  const buyBits = buyAll ? null : bitsOf(ctx, a.buy);
+  const getBits = getAll ? null : bitsOf(ctx, a.get);
+  for (let i = 0; i < lines.n; i++) {
+    const sub = lines.subtotal[i]!;
+    if (sub === 0) continue;
+    const buys = buyAll || lineMatches(lines, a.buy, buyBits, i);
+    const gets = getAll || lineMatches(lines, a.get, getBits, i);
+    if (!buys && !gets) continue;
+    const quantity = lines.quantity[i]!;
+    if (excluded !== null && excluded.mask[i]) {
+      excludedUnits += quantity;
+      continue;
+    }
+    if (buys) xUnits += quantity;
+    if (gets) {
+      yUnits += quantity;
+      candidates.push(i);
+      isBuy[i] = buys;
+    }
+    unionUnits += quantity;
+    base += sub;
+  }
+  const n = a.buy.quantity;
+  const m = a.get.quantity;
+  let k = Math.min(Math.floor(xUnits / n), Math.floor(yUnits / m), Math.floor(unionUnits / (n + m)));
+  if (a.maxApplications !== undefined && a.maxApplications < k) k = a.maxApplications;
+  if (k <= 0) {
+    if (xUnits + yUnits === 0 && excludedUnits > 0) {
+      return { status: "excluded", reason: ctx.explain ? `every qualifying unit is excluded by SKU pattern ${p.exclusions.skuPatterns.join(", ")}` : "" };
+    }
+    return {
+      status: "not_eligible",
+      reason: ctx.explain
+        ? `needs ${n} to buy and ${m} more to get at ${formatPercent(a.get.percent)}% off; the cart has ${xUnits} that count as bought and ${yUnits} that can be got`
+        : "",
+    };
+  }
+  const { subtotal, quantity, id } = lines;
+  candidates.sort((x, y) =>
+    subtotal[x]! * quantity[y]! - subtotal[y]! * quantity[x]! || (id[x]! < id[y]! ? -1 : id[x]! > id[y]! ? 1 : x - y));
+  let needed = k * m;
+  let sharedBudget = xUnits - k * n; // buy-side units that may still be used as "get"
+  const targets: number[] = [];
+  const getUnits: number[] = [];
+  for (let ci = 0; ci < candidates.length && needed > 0; ci++) {
+    const i = candidates[ci]!;
+    let available = quantity[i]!;
+    if (isBuy[i] && sharedBudget < available) available = sharedBudget;
+    const take = available < needed ? available : needed;
+    if (take <= 0) continue;
+    if (isBuy[i]) sharedBudget -= take;
+    needed -= take;
+    targets.push(i);
+    getUnits.push(take);
+  }
+  return { targets, base, getUnits, applications: k };
+}
+
+/* ============================================================== amounts === */
+
+/**
+ * What each target line would lose, on its running price. Percentages are
+ * rounded half up per line (as product discounts are, line by line); an
+ * order-level percentage is rounded once on the total and spread by
+ * largest remainder, as is an order-level fixed amount.
+ */
+function rawShares(ctx: Ctx, c: Chosen, running: number[]): number[] {
+  const a = c.promotion.action;
+  const targets = c.targets;
+  const shares: number[] = new Array(targets.length);
+  switch (a.type) {
+    case "percent_off": {
+      const bp = basisPoints(a.percent);
+      if (a.appliesTo === "matching_lines") {
+        // round-half-up(running × bp / 10000), inline
+        for (let k = 0; k < targets.length; k++) shares[k] = Math.floor((running[targets[k]!]! * bp * 2 + 10000) / 20000);
+        return shares;
+      }
+      let total = 0;
+      for (let k = 0; k < targets.length; k++) total += shares[k] = running[targets[k]!]!;
+      const off = percentOfRounded(total, bp);
+      return off > 0 ? spread(off, shares) : shares.fill(0);
+    }
+    case "fixed_off": {
+      const amount = money(ctx, a.amountCents);
+      if (a.appliesTo === "matching_lines") {
+        const quantity = ctx.lines.quantity;
+        for (let k = 0; k < targets.length; k++) {
+          const i = targets[k]!;
+          const off = amount * quantity[i]!;
+          shares[k] = off < running[i]! ? off : running[i]!;
+        }
+        return shares;
+      }
+      let total = 0;
+      for (let k = 0; k < targets.length; k++) total += shares[k] = running[targets[k]!]!;
+      const off = amount < total ? amount : total;
+      return off > 0 ? spread(off, shares) : shares.fill(0);
+    }
+    case "buy_x_get_y": {
+      const bp = basisPoints(a.get.percent);
+      for (let k = 0; k < targets.length; k++) {
+        const i = targets[k]!;
+        const quantity = ctx.lines.quantity[i]!;
+        // round-half-up(running × units/quantity × bp/10000)
+        shares[k] = Math.floor((running[i]! * c.getUnits![k]! * bp * 2 + quantity * 10000) / (quantity * 20000));
+      }
+      return shares;
+    }
+    case "free_shipping":
+      return [];
+  }
+}
+
+function capFor(ctx: Ctx, p: Promotion, base: number): { limit: number; why: string } | null {
+  const caps = p.caps;
+  let limit = Number.POSITIVE_INFINITY;
+  let which = 0;
+  if (caps.maxDiscountCents !== undefined) {
+    const l = money(ctx, caps.maxDiscountCents);
+    if (l < limit) [limit, which] = [l, 1];
+  }
+  if (caps.maxDiscountPercent !== undefined) {
+    const l = percentOfFloor(base, basisPoints(caps.maxDiscountPercent));
+    if (l < limit) [limit, which] = [l, 2];
+  }
+  if (caps.totalBudgetCents !== undefined) {
+    const l = money(ctx, caps.totalBudgetCents - numberOr0(ctx.cart.budgetUsed?.[p.id]));
+    if (l < limit) [limit, which] = [l, 3];
+  }
+  if (which === 0) return null;
+  if (limit < 0) limit = 0;
+  if (!ctx.explain) return { limit, why: "" };
+  const why = which === 1
+    ? `capped at ${fmt(ctx, limit)} per cart`
+    : which === 2
+      ? `capped at ${formatPercent(caps.maxDiscountPercent!)}% of the ${fmt(ctx, base)} it applies to (${fmt(ctx, limit)})`
+      : `capped at the ${fmt(ctx, limit)} left of its ${fmt(ctx, money(ctx, caps.totalBudgetCents!))} budget`;
+  return { limit, why };
+}
+
+function floorWords(ctx: Ctx, set: PromotionSet, subtotal: number, floorCents: number, freeAllowed: boolean): string {
+  const percent = set.floor.minPercentOfSubtotal;
+  if (percent > 0 && floorCents > 1) {
+    return `the cart may not go below ${fmt(ctx, floorCents)} (${formatPercent(percent)}% of its ${fmt(ctx, subtotal)} subtotal)`;
+  }
+  return freeAllowed
+    ? `the cart may not go below ${fmt(ctx, floorCents)}`
+    : `the cart may not become free (no applied promotion allows a free order), so it stays at ${fmt(ctx, floorCents)}`;
+}
+
+function describeAction(ctx: Ctx, c: Chosen): string {
+  const a = c.promotion.action;
+  const count = c.targets.length;
+  switch (a.type) {
+    case "percent_off":
+      return a.appliesTo === "order"
+        ? `${formatPercent(a.percent)}% off the order`
+        : `${formatPercent(a.percent)}% off ${count} line${count === 1 ? "" : "s"}`;
+    case "fixed_off": {
+      if (a.appliesTo === "order") return `${fmt(ctx, money(ctx, a.amountCents))} off the order`;
+      let units = 0;
+      for (const i of c.targets) units += ctx.lines.quantity[i]!;
+      return `${fmt(ctx, money(ctx, a.amountCents))} off each of ${units} unit${units === 1 ? "" : "s"}`;
+    }
+    case "buy_x_get_y": {
+      let units = 0;
+      for (const u of c.getUnits ?? []) units += u;
+      const times = c.applications;
+      return `buy ${a.buy.quantity} get ${a.get.quantity} at ${formatPercent(a.get.percent)}% off, ${times} time${times === 1 ? "" : "s"} (${units} unit${units === 1 ? "" : "s"} discounted)`;
+    }
+    case "free_shipping":
+      return "free shipping";
+  }
+}
+
 /* ============================================================= shipping === */
 
-function shipping(
-  chosen: Chosen[],
-  cart: CartContext,
-  money: (shop: number) => number,
-  fmt: (minor: number) => string,
-  say: Say,
-  out: ShippingDiscount[],
-): void {
-  const options = (Array.isArray(cart.deliveryOptions) ? cart.deliveryOptions : []).map((o) => ({
+function shipping(ctx: Ctx, chosen: Chosen[], out: ShippingDiscount[]): void {
+  const explain = ctx.explain;
+  const raw = Array.isArray(ctx.cart.deliveryOptions) ? ctx.cart.deliveryOptions : [];
+  const options = raw.map((o) => ({
     handle: String(o?.handle ?? ""),
     groupId: typeof o?.groupId === "string" ? o.groupId : undefined,
-    cost: Number.isSafeInteger(o?.costCents) && o.costCents > 0 ? o.costCents : 0,
+    cost: o && Number.isSafeInteger(o.costCents) && o.costCents > 0 ? o.costCents : 0,
     selected: o?.selected === true,
   }));
   const running = options.map((o) => o.cost);
   for (const c of chosen) {
-    if (c.promotion.action.type !== "free_shipping") continue;
+    if (c.phase !== 4) continue;
     const p = c.promotion;
     const e = c.explanation;
-    if (options.length === 0 || running.every((r) => r === 0)) {
+    if (!running.some((r) => r > 0)) {
       e.status = "nothing_to_discount";
-      e.reason = say(() => options.length === 0
+      e.reason = !explain ? "" : options.length === 0
         ? "no delivery options were given (shipping is discounted in the delivery-options target)"
-        : "every delivery option is already free");
+        : "every delivery option is already free";
       continue;
     }
     let reported = 0;
     let reportedSelected = false;
-    let cappedNote = "";
-    options.forEach((o, j) => {
-      const raw = running[j]!;
-      if (raw === 0) return;
-      const cap = capFor(p, o.cost, cart, money, fmt, say);
-      const amount = cap && cap.limit < raw ? cap.limit : raw;
-      if (cap && cap.limit < raw) cappedNote = cap.why;
-      if (amount <= 0) return;
-      running[j] = raw - amount;
-      out.push({ promotionId: p.id, handle: o.handle, ...(o.groupId !== undefined ? { groupId: o.groupId } : {}), amountCents: amount });
+    let cappedWhy: string | null = null;
+    for (let j = 0; j < options.length; j++) {
+      const o = options[j]!;
+      const before = running[j]!;
+      if (before === 0) continue;
+      const cap = capFor(ctx, p, o.cost);
+      let amount = before;
+      if (cap && cap.limit < before) {
+        amount = cap.limit;
+        cappedWhy = cap.why;
+      }
+      if (amount <= 0) continue;
+      running[j] = before - amount;
+      const discount: ShippingDiscount = { promotionId: p.id, handle: o.handle, amountCents: amount };
+      if (o.groupId !== undefined) discount.groupId = o.groupId;
+      out.push(discount);
       if (o.selected) {
         reported = amount;
         reportedSelected = true;
-      } else if (!reportedSelected) reported = Math.max(reported, amount);
-    });
+      } else if (!reportedSelected && amount > reported) reported = amount;
+    }
     e.amountCents = reported;
-    if (cappedNote) e.status = "capped";
-    e.reason = say(() => {
-      const head = `free shipping, up to ${fmt(reported)} on ${reportedSelected ? "the selected delivery option" : "a delivery option"}`;
-      return cappedNote ? `${head}; ${cappedNote}` : head;
-    });
+    if (cappedWhy !== null) e.status = "capped";
+    if (explain) {
+      const head = `free shipping, up to ${fmt(ctx, reported)} on ${reportedSelected ? "the selected delivery option" : "a delivery option"}`;
+      e.reason = cappedWhy ? `${head}; ${cappedWhy}` : head;
+    }
   }
 }

@@ -6,32 +6,40 @@
  * cannot read must never turn into "no condition" or "no cap". Unknown fields
  * are ignored (a newer admin may add some). Duplicate ids drop every copy.
  *
- * The admin validates strictly with validate.ts before writing; this is the
- * safety net for what is actually in the metafield.
+ * It checks every field evaluate() reads and then uses the parsed objects as
+ * they are (a copy only to fill a missing default): allocations are what
+ * cost most in QuickJS. The admin validates strictly with validate.ts before
+ * writing; this is the safety net for what is actually in the metafield.
  */
-import type {
-  Action,
-  Caps,
-  Conditions,
-  LineFilter,
-  Promotion,
-  PromotionSet,
-  RecurringWindow,
-  TimeWindow,
-  Weekday,
-} from "./types";
+import type { Promotion, PromotionSet } from "./types";
 import { WEEKDAYS } from "./types";
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isPercent = (v: unknown): v is number => isNum(v) && v > 0 && v <= 100;
-const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.every((s) => typeof s === "string") ? (v as string[]) : null);
 
-/** A marker for "present but unreadable": the promotion is dropped. */
-const BAD = Symbol("bad");
-type Maybe<T> = T | undefined | typeof BAD;
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function isNum(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v);
+}
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+function isPercent(v: unknown): boolean {
+  return typeof v === "number" && v > 0 && v <= 100;
+}
+function isStrings(v: unknown): v is string[] {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== "string") return false;
+  return true;
+}
+/** Absent, or a list of strings. */
+function optStrings(v: unknown): boolean {
+  return v === undefined || isStrings(v);
+}
+function isFilter(v: unknown): boolean {
+  return isObj(v) && optStrings(v.anyOfProducts) && optStrings(v.anyOfCollections);
+}
 
 export function parsePromotionSet(json: unknown): PromotionSet | null {
   let value = json;
@@ -44,165 +52,108 @@ export function parsePromotionSet(json: unknown): PromotionSet | null {
   }
   if (!isObj(value) || value.schemaVersion !== 1) return null;
   const { currencyCode, floor, promotions } = value;
-  if (typeof currencyCode !== "string" || !/^[A-Z]{3}$/.test(currencyCode)) return null;
+  if (typeof currencyCode !== "string" || currencyCode.length !== 3) return null;
   if (!isObj(floor) || !isNum(floor.minPercentOfSubtotal) || floor.minPercentOfSubtotal < 0 || floor.minPercentOfSubtotal > 100) return null;
   if (!Array.isArray(promotions)) return null;
 
-  const parsed = promotions.map(parsePromotion).filter((p): p is Promotion => p !== null);
-  const counts = new Map<string, number>();
-  for (const p of parsed) counts.set(p.id, (counts.get(p.id) ?? 0) + 1);
+  const parsed: Promotion[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < promotions.length; i++) {
+    const p = parsePromotion(promotions[i]);
+    if (p === null) continue;
+    parsed.push(p);
+    seen.set(p.id, (seen.get(p.id) ?? 0) + 1);
+  }
+  let unique = parsed;
+  if (seen.size !== parsed.length) unique = parsed.filter((p) => seen.get(p.id) === 1);
   return {
     schemaVersion: 1,
     currencyCode,
     floor: { minPercentOfSubtotal: floor.minPercentOfSubtotal, allowFreeOrder: floor.allowFreeOrder === true },
-    promotions: parsed.filter((p) => counts.get(p.id) === 1),
+    promotions: unique,
   };
 }
 
 function parsePromotion(raw: unknown): Promotion | null {
   if (!isObj(raw)) return null;
-  const { id, name, enabled, priority } = raw;
+  const { id, name, enabled, priority, stacksWith, conditions, action, exclusions, caps } = raw;
   if (typeof id !== "string" || id === "" || id === "*" || !isNum(priority)) return null;
-  const stacksWith = raw.stacksWith === undefined ? [] : strings(raw.stacksWith);
-  const conditions = parseConditions(raw.conditions);
-  const action = parseAction(raw.action);
-  const exclusions = raw.exclusions === undefined ? { skuPatterns: [] } : isObj(raw.exclusions) ? { skuPatterns: strings(raw.exclusions.skuPatterns ?? []) } : null;
-  const caps = parseCaps(raw.caps);
-  if (!stacksWith || conditions === BAD || !action || !exclusions?.skuPatterns || caps === BAD) return null;
+  if (name !== undefined && typeof name !== "string") return null;
+  if (enabled !== undefined && typeof enabled !== "boolean") return null;
+  if (!optStrings(stacksWith)) return null;
+  if (conditions !== undefined && !conditionsOk(conditions)) return null;
+  if (!actionOk(action)) return null;
+  if (exclusions !== undefined && !(isObj(exclusions) && isStrings(exclusions.skuPatterns))) return null;
+  if (caps !== undefined && !capsOk(caps)) return null;
+  if (name !== undefined && enabled !== undefined && stacksWith !== undefined && conditions !== undefined && exclusions !== undefined && caps !== undefined) {
+    return raw as unknown as Promotion;
+  }
   return {
-    id,
-    name: typeof name === "string" ? name : id,
+    ...(raw as unknown as Promotion),
+    name: name ?? id,
     enabled: enabled !== false,
-    priority,
-    stacksWith,
-    conditions,
-    action,
-    exclusions: { skuPatterns: exclusions.skuPatterns },
-    caps,
+    stacksWith: (stacksWith as string[] | undefined) ?? [],
+    conditions: (conditions as Promotion["conditions"] | undefined) ?? {},
+    exclusions: (exclusions as Promotion["exclusions"] | undefined) ?? { skuPatterns: [] },
+    caps: (caps as Promotion["caps"] | undefined) ?? {},
   };
 }
 
-function filter(v: unknown): Maybe<LineFilter> {
-  if (v === undefined) return undefined;
-  if (!isObj(v)) return BAD;
-  const out: LineFilter = {};
-  for (const key of ["anyOfProducts", "anyOfCollections"] as const) {
-    if (v[key] === undefined) continue;
-    const list = strings(v[key]);
-    if (!list) return BAD;
-    out[key] = list;
+function conditionsOk(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  const { customerSegment, customerTags, markets, channels, cartContains, minSubtotalCents, timeWindow, recurring } = v;
+  if (customerSegment !== undefined && customerSegment !== "new" && customerSegment !== "returning" && customerSegment !== "any") return false;
+  if (customerTags !== undefined && !(isObj(customerTags) && isStrings(customerTags.anyOf))) return false;
+  if (markets !== undefined && !(isObj(markets) && optStrings(markets.countryCodes) && optStrings(markets.marketHandles))) return false;
+  if (!optStrings(channels)) return false;
+  if (cartContains !== undefined && !isFilter(cartContains)) return false;
+  if (minSubtotalCents !== undefined && !isCount(minSubtotalCents)) return false;
+  if (timeWindow !== undefined) {
+    if (!isObj(timeWindow)) return false;
+    const { start, end, zone, startUtc, endUtc } = timeWindow;
+    if (typeof start !== "string" || typeof end !== "string" || typeof zone !== "string" || typeof startUtc !== "string" || typeof endUtc !== "string") return false;
   }
-  return out;
+  if (recurring !== undefined) {
+    if (!isObj(recurring) || typeof recurring.from !== "string" || typeof recurring.to !== "string") return false;
+    const days = recurring.days;
+    if (days !== undefined) {
+      if (!isStrings(days)) return false;
+      for (let i = 0; i < days.length; i++) if (!(WEEKDAYS as readonly string[]).includes(days[i]!)) return false;
+    }
+  }
+  return true;
 }
 
-function parseConditions(v: unknown): Conditions | typeof BAD {
-  if (v === undefined) return {};
-  if (!isObj(v)) return BAD;
-  const c: Conditions = {};
-  if (v.customerSegment !== undefined) {
-    if (v.customerSegment !== "new" && v.customerSegment !== "returning" && v.customerSegment !== "any") return BAD;
-    c.customerSegment = v.customerSegment;
-  }
-  if (v.customerTags !== undefined) {
-    const anyOf = isObj(v.customerTags) ? strings(v.customerTags.anyOf) : null;
-    if (!anyOf) return BAD;
-    c.customerTags = { anyOf };
-  }
-  if (v.markets !== undefined) {
-    if (!isObj(v.markets)) return BAD;
-    const markets: NonNullable<Conditions["markets"]> = {};
-    if (v.markets.countryCodes !== undefined) {
-      const codes = strings(v.markets.countryCodes);
-      if (!codes) return BAD;
-      markets.countryCodes = codes.map((s) => s.toUpperCase());
-    }
-    if (v.markets.marketHandles !== undefined) {
-      const handles = strings(v.markets.marketHandles);
-      if (!handles) return BAD;
-      markets.marketHandles = handles;
-    }
-    c.markets = markets;
-  }
-  if (v.channels !== undefined) {
-    const channels = strings(v.channels);
-    if (!channels) return BAD;
-    c.channels = channels;
-  }
-  const contains = filter(v.cartContains);
-  if (contains === BAD) return BAD;
-  if (contains) c.cartContains = contains;
-  if (v.minSubtotalCents !== undefined) {
-    if (!isCount(v.minSubtotalCents)) return BAD;
-    c.minSubtotalCents = v.minSubtotalCents;
-  }
-  if (v.timeWindow !== undefined) {
-    const w = v.timeWindow;
-    if (!isObj(w) || ![w.start, w.end, w.zone, w.startUtc, w.endUtc].every((s) => typeof s === "string")) return BAD;
-    c.timeWindow = { start: w.start, end: w.end, zone: w.zone, startUtc: w.startUtc, endUtc: w.endUtc } as TimeWindow;
-  }
-  if (v.recurring !== undefined) {
-    const r = v.recurring;
-    if (!isObj(r) || typeof r.from !== "string" || typeof r.to !== "string") return BAD;
-    const recurring: RecurringWindow = { from: r.from, to: r.to };
-    if (r.days !== undefined) {
-      const days = strings(r.days);
-      if (!days || !days.every((d) => (WEEKDAYS as readonly string[]).includes(d))) return BAD;
-      recurring.days = days as Weekday[];
-    }
-    c.recurring = recurring;
-  }
-  return c;
-}
-
-function parseAction(v: unknown): Action | null {
-  if (!isObj(v)) return null;
-  const allowFreeOrder = v.allowFreeOrder === true ? { allowFreeOrder: true } : {};
-  const appliesTo = v.appliesTo === "order" || v.appliesTo === "matching_lines" ? v.appliesTo : null;
+function actionOk(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  if (v.allowFreeOrder !== undefined && typeof v.allowFreeOrder !== "boolean") return false;
   switch (v.type) {
     case "percent_off":
     case "fixed_off": {
-      const lines = filter(v.lines);
-      if (!appliesTo || lines === BAD) return null;
-      const target = lines ? { lines } : {};
-      if (v.type === "percent_off") {
-        return isPercent(v.percent) ? { type: "percent_off", percent: v.percent, appliesTo, ...target, ...allowFreeOrder } : null;
-      }
-      return isCount(v.amountCents) && v.amountCents > 0
-        ? { type: "fixed_off", amountCents: v.amountCents, appliesTo, ...target, ...allowFreeOrder }
-        : null;
+      if (v.appliesTo !== "order" && v.appliesTo !== "matching_lines") return false;
+      if (v.lines !== undefined && !isFilter(v.lines)) return false;
+      return v.type === "percent_off" ? isPercent(v.percent) : isCount(v.amountCents) && v.amountCents > 0;
     }
     case "free_shipping":
-      return { type: "free_shipping" };
+      return true;
     case "buy_x_get_y": {
       const { buy, get, maxApplications } = v;
-      if (!isObj(buy) || !isObj(get)) return null;
-      const buyFilter = filter({ anyOfProducts: buy.anyOfProducts, anyOfCollections: buy.anyOfCollections });
-      const getFilter = filter({ anyOfProducts: get.anyOfProducts, anyOfCollections: get.anyOfCollections });
-      if (buyFilter === BAD || getFilter === BAD || !buyFilter || !getFilter) return null;
-      if (!isCount(buy.quantity) || buy.quantity < 1 || !isCount(get.quantity) || get.quantity < 1 || !isPercent(get.percent)) return null;
-      if (maxApplications !== undefined && !(isCount(maxApplications) && maxApplications >= 1)) return null;
-      return {
-        type: "buy_x_get_y",
-        buy: { ...buyFilter, quantity: buy.quantity },
-        get: { ...getFilter, quantity: get.quantity, percent: get.percent },
-        ...(maxApplications !== undefined ? { maxApplications } : {}),
-        ...allowFreeOrder,
-      };
+      if (!isFilter(buy) || !isFilter(get)) return false;
+      const b = buy as Obj;
+      const g = get as Obj;
+      if (!isCount(b.quantity) || b.quantity < 1 || !isCount(g.quantity) || g.quantity < 1 || !isPercent(g.percent)) return false;
+      return maxApplications === undefined || (isCount(maxApplications) && maxApplications >= 1);
     }
     default:
-      return null;
+      return false;
   }
 }
 
-function parseCaps(v: unknown): Caps | typeof BAD {
-  if (v === undefined) return {};
-  if (!isObj(v)) return BAD;
-  const caps: Caps = {};
-  for (const key of ["maxDiscountCents", "maxDiscountPercent", "perCustomerUses", "totalBudgetCents"] as const) {
-    const value = v[key];
-    if (value === undefined) continue;
-    if (key === "maxDiscountPercent" ? !isPercent(value) : !isCount(value)) return BAD;
-    caps[key] = value as number;
-  }
-  return caps;
+function capsOk(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  const { maxDiscountCents, maxDiscountPercent, perCustomerUses, totalBudgetCents } = v;
+  return (maxDiscountCents === undefined || isCount(maxDiscountCents))
+    && (maxDiscountPercent === undefined || isPercent(maxDiscountPercent))
+    && (perCustomerUses === undefined || isCount(perCustomerUses))
+    && (totalBudgetCents === undefined || isCount(totalBudgetCents));
 }

@@ -252,6 +252,12 @@ export interface LineDiscount {
   level: "line" | "order";
 }
 
+/** All of this app's merchandise discount on one line (line-level and order-level shares together). */
+export interface LineTotal {
+  lineId: string;
+  amountCents: number;
+}
+
 export interface OrderDiscount {
   promotionId: string;
   amountCents: number;
@@ -271,7 +277,10 @@ export interface Evaluation {
   subtotalCents: number;
   /** The lowest merchandise total the floor allows. */
   floorCents: number;
+  /** Per (line, promotion); empty when evaluate() was asked for no line detail. */
   lineDiscounts: LineDiscount[];
+  /** Per line, lines with a discount only, in cart order: what one product-discount candidate per line needs. */
+  lineTotals: LineTotal[];
   orderDiscounts: OrderDiscount[];
   shippingDiscounts: ShippingDiscount[];
   /** Merchandise discount (line + order); shipping is not included (the buyer picks one option). */
@@ -283,4 +292,6 @@ export interface Evaluation {
 export interface EvaluateOptions {
   /** Build the reason strings (default true). A Function that only needs amounts can skip them. */
   reasons?: boolean;
+  /** Fill lineDiscounts per (line, promotion) (default true). lineTotals is always filled. */
+  lineDetail?: boolean;
 }

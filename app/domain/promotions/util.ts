@@ -24,15 +24,39 @@ export function stacks(a: Promotion, b: Promotion): boolean {
   return allows(a, b) && allows(b, a);
 }
 
-/** SKU glob: `*` any run of characters, `?` one character; case-insensitive; whole SKU. */
-export function globToRegExp(pattern: string): RegExp {
-  let source = "";
-  for (const ch of pattern) {
-    if (ch === "*") source += ".*";
-    else if (ch === "?") source += ".";
-    else source += ch.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
+/**
+ * SKU glob: `*` any run of characters, `?` one character, the whole SKU.
+ * Pass both lower-cased for the case-insensitive match patterns use.
+ * No RegExp (compiling one is costly in QuickJS): greedy two-pointer match
+ * with backtracking to the last `*`.
+ */
+export function globMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < text.length) {
+    const c = p < pattern.length ? pattern.charCodeAt(p) : -1;
+    if (c === 63 /* ? */ || (c !== 42 && c !== -1 && c === text.charCodeAt(t))) {
+      p++;
+      t++;
+    } else if (c === 42 /* * */) {
+      star = p++;
+      mark = t;
+    } else if (star !== -1) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
   }
-  return new RegExp(`^${source}$`, "i");
+  while (p < pattern.length && pattern.charCodeAt(p) === 42) p++;
+  return p === pattern.length;
+}
+
+/** Case-insensitive SKU pattern test. */
+export function skuMatches(pattern: string, sku: string): boolean {
+  return globMatch(pattern.toLowerCase(), sku.toLowerCase());
 }
 
 export function filterIsEmpty(filter: LineFilter | undefined): boolean {
@@ -41,12 +65,19 @@ export function filterIsEmpty(filter: LineFilter | undefined): boolean {
 
 export function matchesFilter(
   filter: LineFilter,
-  line: { productId?: string; collectionIds?: string[] },
+  productId: string | undefined,
+  collectionIds: readonly string[] | undefined,
 ): boolean {
-  if (line.productId !== undefined && filter.anyOfProducts?.includes(line.productId)) return true;
+  const products = filter.anyOfProducts;
+  if (productId !== undefined && products !== undefined) {
+    for (let i = 0; i < products.length; i++) if (products[i] === productId) return true;
+  }
   const wanted = filter.anyOfCollections;
-  if (wanted && line.collectionIds) {
-    for (const c of line.collectionIds) if (wanted.includes(c)) return true;
+  if (wanted !== undefined && collectionIds !== undefined) {
+    for (let i = 0; i < collectionIds.length; i++) {
+      const c = collectionIds[i];
+      for (let k = 0; k < wanted.length; k++) if (wanted[k] === c) return true;
+    }
   }
   return false;
 }

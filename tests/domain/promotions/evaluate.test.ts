@@ -432,6 +432,34 @@ describe("currencies", () => {
   });
 });
 
+describe("rounding and per-line totals", () => {
+  it("rounds a line-level percentage half up on each line, and an order-level one once on the total, spread by largest remainder", () => {
+    // GIVEN three 5-cent lines and 10% off
+    const lines = [line("a", 5), line("b", 5), line("c", 5)];
+    const perLine = evaluate(promoSet([promo("p", { action: { type: "percent_off", percent: 10, appliesTo: "matching_lines" } })]), cart(lines));
+    const perOrder = evaluate(promoSet([promo("p", { action: { type: "percent_off", percent: 10, appliesTo: "order" } })]), cart(lines));
+    // THEN per line: 0.5 → 1 cent each; per order: 1.5 → 2 cents, split 1/1/0
+    expect(perLine.lineDiscounts.map((d) => d.amountCents)).toEqual([1, 1, 1]);
+    expect(perOrder.lineDiscounts.map((d) => d.amountCents)).toEqual([1, 1]);
+    expect(perOrder.orderDiscounts[0]!.amountCents).toBe(2);
+  });
+
+  it("totals every promotion per line, and gives the same amounts without per-promotion detail", () => {
+    const set = promoSet([
+      promo("p10", { priority: 1, action: { type: "percent_off", percent: 10, appliesTo: "matching_lines" } }),
+      promo("o5", { priority: 2, action: { type: "fixed_off", amountCents: 500, appliesTo: "order" } }),
+    ]);
+    const lines = [line("a", 4000), line("b", 6000), line("z", 0)];
+    const full = evaluate(set, cart(lines));
+    // 10% → 400 + 600; then $5.00 over 3600/5400 → 200/300
+    expect(full.lineTotals).toEqual([{ lineId: "a", amountCents: 600 }, { lineId: "b", amountCents: 900 }]);
+    const lean = evaluate(set, cart(lines), { reasons: false, lineDetail: false });
+    expect(lean.lineDiscounts).toEqual([]);
+    expect(lean.lineTotals).toEqual(full.lineTotals);
+    expect(lean.explanations.map((e) => [e.status, e.amountCents])).toEqual(full.explanations.map((e) => [e.status, e.amountCents]));
+  });
+});
+
 describe("explanations", () => {
   it("has one per promotion, in evaluation order, and plain reasons only when asked", () => {
     const set = promoSet([

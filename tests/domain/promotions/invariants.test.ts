@@ -143,6 +143,21 @@ describe("invariants over generated sets and carts", () => {
     }
   });
 
+  it("matches lines the same way when the set names too many collections for the bit index", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const { set, cart } = generate(seed);
+      // a disabled promotion naming 31 more collections turns the bit index off
+      const wide: Promotion = {
+        id: "zz-wide", name: "wide", enabled: false, priority: 99, stacksWith: [],
+        conditions: { cartContains: { anyOfCollections: Array.from({ length: 31 }, (_, i) => `wide-${i}`) } },
+        action: { type: "free_shipping" }, exclusions: { skuPatterns: [] }, caps: {},
+      };
+      const indexed = evaluate(set, cart);
+      const plain = evaluate({ ...set, promotions: [...set.promotions, wide] }, cart);
+      expect({ ...plain, explanations: plain.explanations.filter((e) => e.promotionId !== "zz-wide") }, `seed ${seed}`).toEqual(indexed);
+    }
+  });
+
   it("is deterministic and does not depend on the order promotions are listed in", () => {
     for (let seed = 1; seed <= CASES; seed++) {
       const { set, cart } = generate(seed);
