@@ -29,6 +29,7 @@ import { inventoryAdjustQuantities, inventoryMoveQuantities } from "./inventory"
 import { metafieldsSet } from "./metafields";
 import { node } from "./nodes";
 import { listers, queryResolvers } from "./resolvers";
+import { customerMutations } from "./customers";
 import { functionMutations } from "./functions";
 import { returnMutations } from "./returns-graphql";
 import { adminSchema, emulatorFieldResolver, emulatorTypeResolver, type ResolverMap } from "./schema";
@@ -60,6 +61,7 @@ function allResolvers(): ResolverMap<EmulatorContext> {
     metafieldsSet,
     ...returnMutations,
     ...functionMutations,
+    ...customerMutations,
     // groupObjects needs no handling: lines are always written parent first, its children right after.
     bulkOperationRunQuery: (_source, args, context) => {
       const started = context.runtime.bulk.start(String(args.query), context);

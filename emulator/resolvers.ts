@@ -51,6 +51,7 @@ import { notEmulated, recordOf, type ResolverMap } from "./schema";
 import type { SearchFields } from "./search";
 import type { Store } from "./store";
 
+import { customerTypeResolvers } from "./customers";
 import { functionListers, functionQueries, functionTypeResolvers } from "./functions";
 import { returnListers, returnQueries, returnTypeResolvers } from "./returns-graphql";
 
@@ -183,6 +184,7 @@ const coreListers: Record<string, Lister> = {
     const match = search<CustomerRecord>(context, info, args, {
       id: { kind: "number", get: (c) => c.id },
       email: { kind: "text", get: (c) => c.email },
+      phone: { kind: "text", get: (c) => c.phone },
       first_name: { kind: "text", get: (c) => c.firstName },
       last_name: { kind: "text", get: (c) => c.lastName },
       tag: { kind: "text", get: (c) => c.tags },
@@ -642,6 +644,7 @@ const modules: { types: ResolverMap<EmulatorContext>; listers: Record<string, Li
   { types: typeResolvers, listers: coreListers },
   { types: { ...returnTypeResolvers, QueryRoot: returnQueries }, listers: returnListers },
   { types: { ...functionTypeResolvers, QueryRoot: functionQueries }, listers: functionListers },
+  { types: customerTypeResolvers, listers: {} },
 ];
 
 /** Every connection field's listing, by `Type.field` (pagination and bulk operations read these). */

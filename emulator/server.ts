@@ -17,7 +17,16 @@ import type { ThrottleConfig } from "./cost";
 import { AdminApi } from "./graphql";
 import { parseGid } from "./ids";
 import type { SeedFile } from "./model";
-import { readSeedFile, Store, StoreError, type Clock, type NewOrderInput, type NewProductInput, type ProductPatch } from "./store";
+import {
+  readSeedFile,
+  Store,
+  StoreError,
+  type Clock,
+  type CustomerPatch,
+  type NewOrderInput,
+  type NewProductInput,
+  type ProductPatch,
+} from "./store";
 import { WebhookSender, type WebhookKnobs } from "./webhooks";
 
 export interface StartEmulatorOptions {
@@ -271,6 +280,13 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
       }
       case "PATCH locations/:id":
         store.updateLocation(idFrom(id, "Location"), (await body()) as never);
+        return json(response, 200, { ok: true });
+      case "POST customers": {
+        const customer = store.createCustomer((await body()) as CustomerPatch);
+        return json(response, 201, { id: `gid://shopify/Customer/${customer.id}` });
+      }
+      case "PATCH customers/:id":
+        store.updateCustomer(idFrom(id, "Customer"), (await body()) as CustomerPatch);
         return json(response, 200, { ok: true });
       case "POST app/:id":
         if (id === "uninstall") {
