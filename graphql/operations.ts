@@ -36,6 +36,20 @@ import type {
   ShopInfoQueryVariables,
   WebhookSubscriptionsPageQuery,
   WebhookSubscriptionsPageQueryVariables,
+  ShopMetafieldQuery,
+  ShopMetafieldQueryVariables,
+  PaymentCustomizationsQuery,
+  PaymentCustomizationsQueryVariables,
+  DeliveryCustomizationsQuery,
+  DeliveryCustomizationsQueryVariables,
+  PaymentCustomizationCreateMutation,
+  PaymentCustomizationCreateMutationVariables,
+  PaymentCustomizationActivationMutation,
+  PaymentCustomizationActivationMutationVariables,
+  DeliveryCustomizationCreateMutation,
+  DeliveryCustomizationCreateMutationVariables,
+  DeliveryCustomizationActivationMutation,
+  DeliveryCustomizationActivationMutationVariables,
 } from "./generated/admin.types";
 
 /** A document as codegen describes it: one named query or mutation. */
@@ -96,3 +110,12 @@ export const InventoryMoveQuantities = op<InventoryMoveQuantitiesMutation, Inven
 export const BulkOperationRunQuery = op<BulkOperationRunQueryMutation, BulkOperationRunQueryMutationVariables>(
   documents.BulkOperationRunQueryDocument,
 );
+
+// Peak kill switches (app/services/kill-switches)
+export const ShopMetafield = op<ShopMetafieldQuery, ShopMetafieldQueryVariables>(documents.ShopMetafieldDocument);
+export const PaymentCustomizations = op<PaymentCustomizationsQuery, PaymentCustomizationsQueryVariables>(documents.PaymentCustomizationsDocument);
+export const DeliveryCustomizations = op<DeliveryCustomizationsQuery, DeliveryCustomizationsQueryVariables>(documents.DeliveryCustomizationsDocument);
+export const PaymentCustomizationCreate = op<PaymentCustomizationCreateMutation, PaymentCustomizationCreateMutationVariables>(documents.PaymentCustomizationCreateDocument);
+export const PaymentCustomizationActivation = op<PaymentCustomizationActivationMutation, PaymentCustomizationActivationMutationVariables>(documents.PaymentCustomizationActivationDocument);
+export const DeliveryCustomizationCreate = op<DeliveryCustomizationCreateMutation, DeliveryCustomizationCreateMutationVariables>(documents.DeliveryCustomizationCreateDocument);
+export const DeliveryCustomizationActivation = op<DeliveryCustomizationActivationMutation, DeliveryCustomizationActivationMutationVariables>(documents.DeliveryCustomizationActivationDocument);

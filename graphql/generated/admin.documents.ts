@@ -17,6 +17,27 @@ export const BulkOperationStatusDocument = {
   source: "query BulkOperationStatus($id: ID!) {\n  bulkOperation(id: $id) {\n    id\n    type\n    status\n    errorCode\n    createdAt\n    completedAt\n    objectCount\n    rootObjectCount\n    fileSize\n    url\n    partialDataUrl\n  }\n}",
 } as const;
 
+export const DeliveryCustomizationActivationDocument = {
+  name: "DeliveryCustomizationActivation",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation DeliveryCustomizationActivation($ids: [ID!]!, $enabled: Boolean!) {\n  deliveryCustomizationActivation(ids: $ids, enabled: $enabled) {\n    ids\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const DeliveryCustomizationCreateDocument = {
+  name: "DeliveryCustomizationCreate",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation DeliveryCustomizationCreate($deliveryCustomization: DeliveryCustomizationInput!) {\n  deliveryCustomizationCreate(deliveryCustomization: $deliveryCustomization) {\n    deliveryCustomization {\n      id\n      title\n      enabled\n      functionId\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const DeliveryCustomizationsDocument = {
+  name: "DeliveryCustomizations",
+  kind: "query",
+  idempotent: false,
+  source: "query DeliveryCustomizations($first: Int!) {\n  deliveryCustomizations(first: $first) {\n    nodes {\n      id\n      title\n      enabled\n      functionId\n      shopifyFunction {\n        id\n        handle\n        apiType\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
+} as const;
+
 export const InventoryAdjustQuantitiesDocument = {
   name: "InventoryAdjustQuantities",
   kind: "mutation",
@@ -59,6 +80,27 @@ export const OrdersPageDocument = {
   source: "query OrdersPage($first: Int!, $after: String, $query: String) {\n  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {\n    nodes {\n      id\n      name\n      createdAt\n      updatedAt\n      cancelledAt\n      displayFinancialStatus\n      displayFulfillmentStatus\n      customer {\n        id\n      }\n      subtotalPriceSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      totalDiscountsSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      totalShippingPriceSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      totalTaxSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      totalPriceSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      totalRefundedSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      lineItems(first: 50) {\n        nodes {\n          id\n          sku\n          quantity\n          currentQuantity\n          variant {\n            id\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
 } as const;
 
+export const PaymentCustomizationActivationDocument = {
+  name: "PaymentCustomizationActivation",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation PaymentCustomizationActivation($ids: [ID!]!, $enabled: Boolean!) {\n  paymentCustomizationActivation(ids: $ids, enabled: $enabled) {\n    ids\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const PaymentCustomizationCreateDocument = {
+  name: "PaymentCustomizationCreate",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation PaymentCustomizationCreate($paymentCustomization: PaymentCustomizationInput!) {\n  paymentCustomizationCreate(paymentCustomization: $paymentCustomization) {\n    paymentCustomization {\n      id\n      title\n      enabled\n      functionId\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const PaymentCustomizationsDocument = {
+  name: "PaymentCustomizations",
+  kind: "query",
+  idempotent: false,
+  source: "query PaymentCustomizations($first: Int!) {\n  paymentCustomizations(first: $first) {\n    nodes {\n      id\n      title\n      enabled\n      functionId\n      shopifyFunction {\n        id\n        handle\n        apiType\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
+} as const;
+
 export const ProductsPageDocument = {
   name: "ProductsPage",
   kind: "query",
@@ -71,6 +113,13 @@ export const ShopInfoDocument = {
   kind: "query",
   idempotent: false,
   source: "query ShopInfo {\n  shop {\n    id\n    name\n    myshopifyDomain\n    ianaTimezone\n    currencyCode\n    plan {\n      publicDisplayName\n      partnerDevelopment\n      shopifyPlus\n    }\n  }\n}",
+} as const;
+
+export const ShopMetafieldDocument = {
+  name: "ShopMetafield",
+  kind: "query",
+  idempotent: false,
+  source: "query ShopMetafield($namespace: String!, $key: String!) {\n  shop {\n    id\n    ianaTimezone\n    metafield(namespace: $namespace, key: $key) {\n      id\n      namespace\n      key\n      type\n      value\n      compareDigest\n      updatedAt\n    }\n  }\n}",
 } as const;
 
 export const WebhookSubscriptionsPageDocument = {

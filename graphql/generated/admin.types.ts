@@ -11971,6 +11971,28 @@ export type BulkOperationStatusQueryVariables = Exact<{
 
 export type BulkOperationStatusQuery = { __typename?: 'QueryRoot', bulkOperation: { __typename?: 'BulkOperation', id: string, type: BulkOperationType, status: BulkOperationStatus, errorCode: BulkOperationErrorCode | null, createdAt: string, completedAt: string | null, objectCount: string, rootObjectCount: string, fileSize: string | null, url: string | null, partialDataUrl: string | null } | null };
 
+export type DeliveryCustomizationActivationMutationVariables = Exact<{
+  ids: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
+  enabled: Scalars['Boolean']['input'];
+}>;
+
+
+export type DeliveryCustomizationActivationMutation = { __typename?: 'Mutation', deliveryCustomizationActivation: { __typename?: 'DeliveryCustomizationActivationPayload', ids: Array<string> | null, userErrors: Array<{ __typename?: 'DeliveryCustomizationError', field: Array<string> | null, message: string, code: DeliveryCustomizationErrorCode | null }> } | null };
+
+export type DeliveryCustomizationCreateMutationVariables = Exact<{
+  deliveryCustomization: DeliveryCustomizationInput;
+}>;
+
+
+export type DeliveryCustomizationCreateMutation = { __typename?: 'Mutation', deliveryCustomizationCreate: { __typename?: 'DeliveryCustomizationCreatePayload', deliveryCustomization: { __typename?: 'DeliveryCustomization', id: string, title: string, enabled: boolean, functionId: string } | null, userErrors: Array<{ __typename?: 'DeliveryCustomizationError', field: Array<string> | null, message: string, code: DeliveryCustomizationErrorCode | null }> } | null };
+
+export type DeliveryCustomizationsQueryVariables = Exact<{
+  first: Scalars['Int']['input'];
+}>;
+
+
+export type DeliveryCustomizationsQuery = { __typename?: 'QueryRoot', deliveryCustomizations: { __typename?: 'DeliveryCustomizationConnection', nodes: Array<{ __typename?: 'DeliveryCustomization', id: string, title: string, enabled: boolean, functionId: string, shopifyFunction: { __typename?: 'ShopifyFunction', id: string, handle: string, apiType: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null } } };
+
 export type InventoryAdjustQuantitiesMutationVariables = Exact<{
   input: InventoryAdjustQuantitiesInput;
   idempotencyKey: Scalars['String']['input'];
@@ -12022,6 +12044,28 @@ export type OrdersPageQueryVariables = Exact<{
 
 export type OrdersPageQuery = { __typename?: 'QueryRoot', orders: { __typename?: 'OrderConnection', nodes: Array<{ __typename?: 'Order', id: string, name: string, createdAt: string, updatedAt: string, cancelledAt: string | null, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, customer: { __typename?: 'Customer', id: string } | null, subtotalPriceSet: { __typename?: 'MoneyBag', shopMoney: { __typename?: 'MoneyV2', amount: string, currencyCode: CurrencyCode } } | null, totalDiscountsSet: { __typename?: 'MoneyBag', shopMoney: { __typename?: 'MoneyV2', amount: string, currencyCode: CurrencyCode } } | null, totalShippingPriceSet: { __typename?: 'MoneyBag', shopMoney: { __typename?: 'MoneyV2', amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { __typename?: 'MoneyBag', shopMoney: { __typename?: 'MoneyV2', amount: string, currencyCode: CurrencyCode } } | null, totalPriceSet: { __typename?: 'MoneyBag', shopMoney: { __typename?: 'MoneyV2', amount: string, currencyCode: CurrencyCode } }, totalRefundedSet: { __typename?: 'MoneyBag', shopMoney: { __typename?: 'MoneyV2', amount: string, currencyCode: CurrencyCode } }, lineItems: { __typename?: 'LineItemConnection', nodes: Array<{ __typename?: 'LineItem', id: string, sku: string | null, quantity: number, currentQuantity: number, variant: { __typename?: 'ProductVariant', id: string } | null }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null } } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null } } };
 
+export type PaymentCustomizationActivationMutationVariables = Exact<{
+  ids: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
+  enabled: Scalars['Boolean']['input'];
+}>;
+
+
+export type PaymentCustomizationActivationMutation = { __typename?: 'Mutation', paymentCustomizationActivation: { __typename?: 'PaymentCustomizationActivationPayload', ids: Array<string> | null, userErrors: Array<{ __typename?: 'PaymentCustomizationError', field: Array<string> | null, message: string, code: PaymentCustomizationErrorCode | null }> } | null };
+
+export type PaymentCustomizationCreateMutationVariables = Exact<{
+  paymentCustomization: PaymentCustomizationInput;
+}>;
+
+
+export type PaymentCustomizationCreateMutation = { __typename?: 'Mutation', paymentCustomizationCreate: { __typename?: 'PaymentCustomizationCreatePayload', paymentCustomization: { __typename?: 'PaymentCustomization', id: string, title: string, enabled: boolean, functionId: string } | null, userErrors: Array<{ __typename?: 'PaymentCustomizationError', field: Array<string> | null, message: string, code: PaymentCustomizationErrorCode | null }> } | null };
+
+export type PaymentCustomizationsQueryVariables = Exact<{
+  first: Scalars['Int']['input'];
+}>;
+
+
+export type PaymentCustomizationsQuery = { __typename?: 'QueryRoot', paymentCustomizations: { __typename?: 'PaymentCustomizationConnection', nodes: Array<{ __typename?: 'PaymentCustomization', id: string, title: string, enabled: boolean, functionId: string, shopifyFunction: { __typename?: 'ShopifyFunction', id: string, handle: string, apiType: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null } } };
+
 export type ProductsPageQueryVariables = Exact<{
   first: Scalars['Int']['input'];
   after?: InputMaybe<Scalars['String']['input']>;
@@ -12035,6 +12079,14 @@ export type ShopInfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ShopInfoQuery = { __typename?: 'QueryRoot', shop: { __typename?: 'Shop', id: string, name: string, myshopifyDomain: string, ianaTimezone: string, currencyCode: CurrencyCode, plan: { __typename?: 'ShopPlan', publicDisplayName: string, partnerDevelopment: boolean, shopifyPlus: boolean } } };
+
+export type ShopMetafieldQueryVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+}>;
+
+
+export type ShopMetafieldQuery = { __typename?: 'QueryRoot', shop: { __typename?: 'Shop', id: string, ianaTimezone: string, metafield: { __typename?: 'Metafield', id: string, namespace: string, key: string, type: string, value: string, compareDigest: string, updatedAt: string } | null } };
 
 export type WebhookSubscriptionsPageQueryVariables = Exact<{
   first: Scalars['Int']['input'];
