@@ -102,7 +102,9 @@ export function executableSchema(schemaPath: string): Promise<GraphQLSchema> {
   let cached = executableSchemas.get(schemaPath);
   if (!cached) {
     cached = readFile(schemaPath, "utf8").then((sdl) => {
-      const schema = graphql.buildSchema(sdl, { assumeValidSDL: true });
+      // assumeValid: Shopify's printed SDL can hold an input type with no fields (delivery
+      // customization's DeprecatedOperation), which graphql-js would refuse; Shopify accepts it.
+      const schema = graphql.buildSchema(sdl, { assumeValidSDL: true, assumeValid: true });
       for (const type of Object.values(schema.getTypeMap())) {
         if (!(type instanceof graphql.GraphQLScalarType) || graphql.isSpecifiedScalarType(type)) continue;
         const format = SCALAR_FORMATS[type.name];
@@ -575,7 +577,13 @@ const variableSources = new Map<string, Promise<InputVariablesSource | null>>();
 export function inputVariablesSource(extension: FunctionExtension): Promise<InputVariablesSource | null> {
   let cached = variableSources.get(extension.directory);
   if (!cached) {
-    cached = readFile(`${extension.directory}/shopify.extension.toml`, "utf8").then((text) => {
+    // No toml (a schema-only test double): no variables.
+    const tomlText = readFile(`${extension.directory}/shopify.extension.toml`, "utf8").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return null;
+      throw error;
+    });
+    cached = tomlText.then((text) => {
+      if (text === null) return null;
       const toml = parseToml(text) as { extensions?: { input?: { variables?: { namespace?: unknown; key?: unknown } } }[] };
       const variables = toml.extensions?.[0]?.input?.variables;
       if (!variables) return null;

@@ -241,20 +241,7 @@ function ownersFor(
   nowMs: number,
 ): FunctionOwner[] {
   const base = { kind, gid: null, enabled: true, blockOnFailure: false, triggeringDiscountCode: null };
-  if (override) {
-    return [
-      {
-        ...base,
-        title: override.title ?? extension.handle,
-        source: "override",
-        metafields: override.metafields.map((m) => ({ ...m, namespace: snapshot.resolveNamespace(m.namespace) })),
-        discountClasses: kind === "discount" ? [...(override.discountClasses ?? ["PRODUCT", "ORDER", "SHIPPING"])] : [],
-        combinesWith: override.combinesWith ?? { ...NO_COMBINATIONS },
-        triggeringDiscountCode: override.triggeringDiscountCode ?? null,
-        blockOnFailure: override.blockOnFailure ?? false,
-      },
-    ];
-  }
+  if (override) return [ownerFromOverride(snapshot, extension.handle, kind, override)];
   const owners = snapshot.ownersFor(extension.handle, kind).filter((owner) => {
     if (!owner.enabled) return false;
     const window = StoreSnapshot.discountWindow(owner);
@@ -271,6 +258,25 @@ function ownersFor(
       combinesWith: { ...NO_COMBINATIONS },
     },
   ];
+}
+
+/**
+ * The owner a caller's override describes (metafield namespaces resolved like the store's:
+ * `$app` → `app--<app id>`). Discounts default to all three classes and no combinations.
+ */
+export function ownerFromOverride(snapshot: StoreSnapshot, handle: string, kind: OwnerKind, override: FunctionOwnerOverride): FunctionOwner {
+  return {
+    kind,
+    gid: null,
+    enabled: true,
+    title: override.title ?? handle,
+    source: "override",
+    metafields: override.metafields.map((m) => ({ ...m, namespace: snapshot.resolveNamespace(m.namespace) })),
+    discountClasses: kind === "discount" ? [...(override.discountClasses ?? ["PRODUCT", "ORDER", "SHIPPING"])] : [],
+    combinesWith: override.combinesWith ?? { ...NO_COMBINATIONS },
+    triggeringDiscountCode: override.triggeringDiscountCode ?? null,
+    blockOnFailure: override.blockOnFailure ?? false,
+  };
 }
 
 async function runOne(
