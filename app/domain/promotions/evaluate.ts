@@ -29,7 +29,6 @@ import type {
   ExplanationStatus,
   LineDiscount,
   LineFilter,
-  LineTotal,
   OrderDiscount,
   Promotion,
   PromotionSet,
@@ -44,7 +43,7 @@ import {
   formatMoney,
   formatPercent,
   formatUtc,
-  globMatch,
+  compileSkuPattern,
   matchesFilter,
   parseClockTime,
   parseUtc,
@@ -52,6 +51,8 @@ import {
   percentOfCeil,
   percentOfFloor,
   percentOfRounded,
+  skuPatternMatches,
+  type SkuPattern,
   toPresentment,
   wallSeconds,
   weekdayOf,
@@ -127,6 +128,7 @@ interface Chosen {
   order: number;
   phase: number;
   excluded: Exclusion | null;
+  stacksWithAll: boolean;
   /** Line indexes it discounts (empty for shipping). */
   targets: number[];
   /** BXGY: units discounted per target line. */
@@ -202,10 +204,14 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
       if (notMet !== null) refusal = { status: "not_eligible", reason: notMet };
     }
     if (!refusal) refusal = usageRefusal(ctx, p);
-    if (!refusal) {
+    if (!refusal && chosen.length > 0) {
+      // the mutual rule: p must allow every chosen promotion, and every chosen one must allow p
+      const pList = p.stacksWith;
+      const pAll = pList.indexOf("*") !== -1;
       for (let k = 0; k < chosen.length; k++) {
-        const other = chosen[k]!.promotion;
-        if (!allows(p, other) || !allows(other, p)) {
+        const c = chosen[k]!;
+        const other = c.promotion;
+        if (!(pAll || pList.indexOf(other.id) !== -1) || !(c.stacksWithAll || other.stacksWith.indexOf(p.id) !== -1)) {
           refusal = { status: "does_not_stack", reason: explain ? stackingReason(p, other) : "" };
           break;
         }
@@ -220,7 +226,7 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
     }
     e.selected = true;
     chosen.push({
-      promotion: p, explanation: e, order: chosen.length, phase: phaseOf(p), excluded,
+      promotion: p, explanation: e, order: chosen.length, phase: phaseOf(p), excluded, stacksWithAll: p.stacksWith.indexOf("*") !== -1,
       targets: picked.targets, getUnits: picked.getUnits, applications: picked.applications, base: picked.base,
     });
   }
@@ -300,18 +306,16 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
 
   shipping(ctx, chosen, shippingDiscounts);
 
-  const lineTotals: LineTotal[] = [];
-  for (let i = 0; i < lines.n; i++) {
-    const off = lines.subtotal[i]! - running[i]!;
-    if (off > 0) lineTotals.push({ lineId: lines.id[i]!, amountCents: off });
-  }
+  const lineTotalCents: number[] = new Array(lines.n);
+  const original = lines.subtotal;
+  for (let i = 0; i < lines.n; i++) lineTotalCents[i] = original[i]! - running[i]!;
 
   return {
     currencyCode: ctx.currency,
     subtotalCents: subtotal,
     floorCents,
     lineDiscounts,
-    lineTotals,
+    lineTotalCents,
     orderDiscounts,
     shippingDiscounts,
     totalDiscountCents: subtotal - runningTotal,
@@ -320,6 +324,8 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
 }
 
 /* ================================================================ lines === */
+
+const MAX_SAFE = 9007199254740991;
 
 function toLines(input: unknown): Lines {
   const raw: unknown[] = Array.isArray(input) ? input : [];
@@ -341,13 +347,15 @@ function toLines(input: unknown): Lines {
     const item = raw[i];
     const l = (typeof item === "object" && item !== null ? item : {}) as Partial<CartLineInput>;
     const q = l.quantity;
-    const quantity = typeof q === "number" && q > 0 && Number.isSafeInteger(q) ? q : 0;
+    // whole, positive, safe — written without builtin calls, which cost more than the arithmetic
+    const quantity = typeof q === "number" && q > 0 && q % 1 === 0 && q <= MAX_SAFE ? q : 0;
     const cents = l.subtotalCents;
-    id[i] = typeof l.id === "string" ? l.id : String(l.id ?? "");
+    id[i] = typeof l.id === "string" ? l.id : "";
     quantities[i] = quantity;
-    subtotal[i] = quantity > 0 && typeof cents === "number" && cents > 0 && Number.isSafeInteger(cents) ? cents : 0;
+    subtotal[i] = quantity > 0 && typeof cents === "number" && cents > 0 && cents % 1 === 0 && cents <= MAX_SAFE ? cents : 0;
     productId[i] = typeof l.productId === "string" ? l.productId : undefined;
-    collectionIds[i] = Array.isArray(l.collectionIds) ? l.collectionIds : undefined;
+    const cols = l.collectionIds;
+    collectionIds[i] = typeof cols === "object" && cols !== null && typeof cols.length === "number" ? cols : undefined;
     sku[i] = typeof l.sku === "string" ? l.sku : "";
   }
   return lines;
@@ -426,14 +434,15 @@ function excludedLines(ctx: Ctx, p: Promotion): Exclusion | null {
     lines.skuLower = new Array(lines.n);
     for (let i = 0; i < lines.n; i++) lines.skuLower[i] = lines.sku[i]!.toLowerCase();
   }
-  const lowered: string[] = new Array(patterns.length);
-  for (let k = 0; k < patterns.length; k++) lowered[k] = patterns[k]!.toLowerCase();
+  const compiled: SkuPattern[] = new Array(patterns.length);
+  for (let k = 0; k < patterns.length; k++) compiled[k] = compileSkuPattern(patterns[k]!);
   const mask: boolean[] = new Array(lines.n);
+  const skus = lines.skuLower;
   let subtotal = 0;
   let any = false;
   for (let i = 0; i < lines.n; i++) {
     let hit = false;
-    for (let k = 0; k < lowered.length && !hit; k++) hit = globMatch(lowered[k]!, lines.skuLower[i]!);
+    for (let k = 0; k < compiled.length && !hit; k++) hit = skuPatternMatches(compiled[k]!, skus[i]!);
     mask[i] = hit;
     if (hit) {
       any = true;
@@ -512,7 +521,11 @@ const SEGMENT_WORD = { new: "new", returning: "returning" } as const;
 function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): string | null {
   const c = p.conditions;
   const { cart, lines, explain } = ctx;
-  const failures: string[] = [];
+  let failures: string[] | null = null;
+  const fail = (reason: string): void => {
+    if (failures === null) failures = [reason];
+    else failures.push(reason);
+  };
   const customer = cart.customer && typeof cart.customer === "object" ? cart.customer : null;
 
   if (c.customerSegment === "new" || c.customerSegment === "returning") {
@@ -522,7 +535,7 @@ function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): 
     if (!ok) {
       if (!explain) return "";
       const head = `for ${SEGMENT_WORD[want]} customers only`;
-      failures.push(!customer
+      fail(!customer
         ? `${head}; the buyer is not signed in (guests count as neither new nor returning)`
         : typeof orders !== "number"
           ? `${head}; the customer's order count is unknown`
@@ -544,7 +557,7 @@ function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): 
     }
     if (!has) {
       if (!explain) return "";
-      failures.push(`needs a customer tagged ${wanted.join(" or ")}; ${customer ? "this customer has none of them" : "the buyer is not signed in"}`);
+      fail(`needs a customer tagged ${wanted.join(" or ")}; ${customer ? "this customer has none of them" : "the buyer is not signed in"}`);
     }
   }
 
@@ -559,7 +572,7 @@ function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): 
       const wanted = [countries.length ? `countries ${countries.join(", ")}` : "", handles.length ? `markets ${handles.join(", ")}` : ""]
         .filter(Boolean).join(" or ");
       const where = [country || "an unknown country", handle ? `market "${handle}"` : ""].filter(Boolean).join(", ");
-      failures.push(`only in ${wanted}; this cart is in ${where}`);
+      fail(`only in ${wanted}; this cart is in ${where}`);
     }
   }
 
@@ -568,7 +581,7 @@ function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): 
     for (const ch of c.channels) if (ch.toLowerCase() === ctx.channel) ok = true;
     if (!ok) {
       if (!explain) return "";
-      failures.push(`only on channel ${c.channels.join(" or ")}; this cart is from ${ctx.channel}`);
+      fail(`only on channel ${c.channels.join(" or ")}; this cart is from ${ctx.channel}`);
     }
   }
 
@@ -586,7 +599,7 @@ function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): 
     }
     if (!found) {
       if (!explain) return "";
-      failures.push(`needs ${describeFilter(filter)} in the cart; ${foundExcluded ? "the only matching lines are excluded by SKU pattern" : "no line matches"}`);
+      fail(`needs ${describeFilter(filter)} in the cart; ${foundExcluded ? "the only matching lines are excluded by SKU pattern" : "no line matches"}`);
     }
   }
 
@@ -595,11 +608,11 @@ function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): 
     const qualifying = ctx.subtotal - (excluded !== null ? excluded.subtotal : 0);
     if (qualifying < min) {
       if (!explain) return "";
-      failures.push(`needs subtotal ≥ ${fmt(ctx, min)}, cart is ${fmt(ctx, qualifying)}${excluded !== null ? " not counting excluded SKUs" : ""}`);
+      fail(`needs subtotal ≥ ${fmt(ctx, min)}, cart is ${fmt(ctx, qualifying)}${excluded !== null ? " not counting excluded SKUs" : ""}`);
     }
   }
 
-  return failures.length === 0 ? null : failures.join("; ");
+  return failures === null ? null : (failures as string[]).join("; ");
 }
 
 function usageRefusal(ctx: Ctx, p: Promotion): Refusal | null {

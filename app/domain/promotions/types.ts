@@ -252,12 +252,6 @@ export interface LineDiscount {
   level: "line" | "order";
 }
 
-/** All of this app's merchandise discount on one line (line-level and order-level shares together). */
-export interface LineTotal {
-  lineId: string;
-  amountCents: number;
-}
-
 export interface OrderDiscount {
   promotionId: string;
   amountCents: number;
@@ -279,8 +273,12 @@ export interface Evaluation {
   floorCents: number;
   /** Per (line, promotion); empty when evaluate() was asked for no line detail. */
   lineDiscounts: LineDiscount[];
-  /** Per line, lines with a discount only, in cart order: what one product-discount candidate per line needs. */
-  lineTotals: LineTotal[];
+  /**
+   * All of this evaluation's merchandise discount on each line (line-level and
+   * order-level shares together), index-aligned with CartContext.lines: what
+   * one product-discount candidate per line needs. A plain array, no objects.
+   */
+  lineTotalCents: number[];
   orderDiscounts: OrderDiscount[];
   shippingDiscounts: ShippingDiscount[];
   /** Merchandise discount (line + order); shipping is not included (the buyer picks one option). */
@@ -292,6 +290,6 @@ export interface Evaluation {
 export interface EvaluateOptions {
   /** Build the reason strings (default true). A Function that only needs amounts can skip them. */
   reasons?: boolean;
-  /** Fill lineDiscounts per (line, promotion) (default true). lineTotals is always filled. */
+  /** Fill lineDiscounts per (line, promotion) (default true). lineTotalCents is always filled. */
   lineDetail?: boolean;
 }

@@ -54,9 +54,43 @@ export function globMatch(pattern: string, text: string): boolean {
   return p === pattern.length;
 }
 
+/**
+ * A lower-cased SKU pattern split at its `*`s, so the common shapes
+ * ("sku_giftcard_*", "*-sample", "*gift*") are tested with native
+ * startsWith/endsWith/indexOf; a pattern with `?` uses globMatch.
+ */
+export interface SkuPattern {
+  glob: string;
+  parts: string[] | null;
+}
+
+export function compileSkuPattern(pattern: string): SkuPattern {
+  const glob = pattern.toLowerCase();
+  return { glob, parts: glob.indexOf("?") === -1 ? glob.split("*") : null };
+}
+
+export function skuPatternMatches(p: SkuPattern, sku: string): boolean {
+  const parts = p.parts;
+  if (parts === null) return globMatch(p.glob, sku);
+  if (parts.length === 1) return sku === parts[0];
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  if (sku.length < first.length + last.length || !sku.startsWith(first) || !sku.endsWith(last)) return false;
+  let at = first.length;
+  const end = sku.length - last.length;
+  for (let k = 1; k < parts.length - 1; k++) {
+    const part = parts[k]!;
+    if (part === "") continue;
+    const found = sku.indexOf(part, at);
+    if (found === -1 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
+}
+
 /** Case-insensitive SKU pattern test. */
 export function skuMatches(pattern: string, sku: string): boolean {
-  return globMatch(pattern.toLowerCase(), sku.toLowerCase());
+  return skuPatternMatches(compileSkuPattern(pattern), sku.toLowerCase());
 }
 
 export function filterIsEmpty(filter: LineFilter | undefined): boolean {

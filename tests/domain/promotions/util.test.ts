@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { civilFromDays, daysFromCivil, formatMoney, globMatch, parseWallTime, skuMatches, weekdayOf } from "~/domain/promotions/util";
+import {
+  civilFromDays,
+  compileSkuPattern,
+  daysFromCivil,
+  formatMoney,
+  globMatch,
+  parseWallTime,
+  skuMatches,
+  skuPatternMatches,
+  weekdayOf,
+} from "~/domain/promotions/util";
+import { prng } from "./fixtures";
 
 describe("SKU globs (no RegExp)", () => {
   it.each([
@@ -20,6 +31,17 @@ describe("SKU globs (no RegExp)", () => {
     ["*-xl", "tee-red-xl", true],
   ])("%j matches %j: %s", (pattern, text, expected) => {
     expect(globMatch(pattern, text)).toBe(expected);
+  });
+
+  it("the compiled form (native startsWith/endsWith/indexOf) agrees with globMatch", () => {
+    const r = prng(7);
+    const word = (alphabet: string, max: number) =>
+      Array.from({ length: Math.floor(r() * (max + 1)) }, () => alphabet[Math.floor(r() * alphabet.length)]).join("");
+    for (let n = 0; n < 5000; n++) {
+      const pattern = word("ab*?", 6);
+      const text = word("ab", 7);
+      expect(skuPatternMatches(compileSkuPattern(pattern), text), `${pattern} ~ ${text}`).toBe(globMatch(pattern, text));
+    }
   });
 
   it("is case-insensitive through skuMatches", () => {
