@@ -8,6 +8,7 @@
  */
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { forShop, type ShopDb } from "./db/scoped.server";
+import { redactReturnNotes } from "./returns/redact.server";
 import { asArray, asObject, optionalGid, optionalObject, optionalString, type Json } from "./webhooks/payload";
 
 export const CLEANUP_DELAY_MS = 48 * 60 * 60 * 1000;
@@ -77,6 +78,8 @@ export async function exportCustomerData(db: ShopDb, shop: string, payload: unkn
 export async function redactCustomer(db: ShopDb, payload: unknown, now: Date): Promise<string> {
   const ref = customerRef(payload, "orders_to_redact");
   const customers = ref.id ? (await db.customer.deleteMany({ where: { id: ref.id } })).count : 0;
+  const orderIds = (await db.order.findMany({ where: customerOrdersWhere(ref), select: { id: true } })).map((order) => order.id);
+  const returns = await redactReturnNotes(db, [...new Set([...orderIds, ...ref.orderIds])]);
   const orders = await db.order.updateMany({
     where: customerOrdersWhere(ref),
     data: { email: null, phone: null, customerId: null, redactedAt: now },
@@ -85,7 +88,7 @@ export async function redactCustomer(db: ShopDb, payload: unknown, now: Date): P
     where: { OR: [ref.id ? { customerId: ref.id } : {}, ref.email ? { email: ref.email } : {}].filter((w) => Object.keys(w).length > 0) },
   });
   const events = await scrubEventPayloads(db, ref);
-  return `redacted: ${customers} customer row(s), ${orders.count} order(s), ${requests.count} export(s), ${events} event payload(s)`;
+  return `redacted: ${customers} customer row(s), ${orders.count} order(s), ${requests.count} export(s), ${events} event payload(s), ${returns} return note(s)`;
 }
 
 /** Event-log payloads that mention the customer are replaced by a redaction marker. */
@@ -147,6 +150,14 @@ const SHOP_TABLES = [
   "atpSample",
   "bulkSync",
   "inventorySettings",
+  "orderState",
+  "orderTransition",
+  "orderCompensation",
+  "returnCase",
+  "returnAudit",
+  "restockEvent",
+  "staffAction",
+  "returnPolicySetting",
   "shop",
 ] as const;
 
