@@ -17,6 +17,12 @@ export interface HandlerContext {
   payload: unknown;
   /** X-Shopify-Triggered-At, else the time we received it. */
   occurredAt: Date;
+  /**
+   * The event log's key for this event (X-Shopify-Event-Id, else the webhook id, else a
+   * hash): the same on every delivery and retry of one event. Handlers that keep their own
+   * per-event records (the order state machine) key them by it. Absent in hand-built contexts.
+   */
+  eventKey?: string;
   now: Date;
 }
 

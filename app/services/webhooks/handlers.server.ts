@@ -52,6 +52,14 @@ export const HANDLERS: Record<WebhookTopic, Handler> = {
   },
 };
 
-export function contextFor(prisma: PrismaClient, shop: string, topic: WebhookTopic, payload: unknown, occurredAt: Date, now: Date): HandlerContext {
-  return { prisma, db: forShop(prisma, shop), shop, topic, payload, occurredAt, now };
+export function contextFor(
+  prisma: PrismaClient,
+  shop: string,
+  topic: WebhookTopic,
+  payload: unknown,
+  occurredAt: Date,
+  now: Date,
+  eventKey?: string,
+): HandlerContext {
+  return { prisma, db: forShop(prisma, shop), shop, topic, payload, occurredAt, now, eventKey };
 }

@@ -88,7 +88,7 @@ async function processOne(
   try {
     if (!isKnownTopic(event.topic)) throw new Error(`no handler for topic ${event.topic}`);
     const payload: unknown = JSON.parse(event.rawBody);
-    const ctx = contextFor(prisma, event.shop, event.topic, payload, event.triggeredAt ?? event.receivedAt, now);
+    const ctx = contextFor(prisma, event.shop, event.topic, payload, event.triggeredAt ?? event.receivedAt, now, event.eventKey);
     const outcome = await HANDLERS[event.topic](ctx);
     await db.webhookEvent.updateMany({
       where: { id, status: "processing" },
