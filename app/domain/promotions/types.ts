@@ -17,6 +17,16 @@ export const METAFIELD_BYTE_LIMIT = 10_000;
 /** The cart attribute the storefront sets to name its channel (underscore: hidden at checkout). */
 export const CHANNEL_ATTRIBUTE_KEY = "_peakguard_channel";
 
+/**
+ * What the admin shows next to the channels condition: the discount Function's
+ * input has no channel field, so this is how a channel is known.
+ */
+export const CHANNEL_EXPLANATION =
+  `"pos" means the cart has a retail location (a Shopify POS sale). Every other channel is read from the cart ` +
+  `attribute ${CHANNEL_ATTRIBUTE_KEY}, which your storefront or app must set (for example "online" or ` +
+  `"wholesale-app"); a cart without it counts as "online". Buyers can change cart attributes, so a custom ` +
+  `channel is a convenience, not a security boundary — and the attribute can never claim "pos".`;
+
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
