@@ -10,6 +10,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 import { API_VERSION } from "../app/api-version";
+import type { SeedFile } from "./model";
+import { generateDemo } from "./seed/generate";
 import { startEmulator } from "./server";
 
 const { values } = parseArgs({
@@ -31,6 +33,12 @@ const { values } = parseArgs({
     "time-scale": { type: "string" },
     subscriptions: { type: "string" },
     "all-topics": { type: "boolean", default: false },
+    "demo-seed": { type: "string" },
+    "demo-now": { type: "string" },
+    "demo-variants": { type: "string" },
+    "demo-customers": { type: "string" },
+    "demo-months": { type: "string" },
+    "demo-orders-per-day": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -39,6 +47,11 @@ const usage = `Usage: npx tsx emulator/cli.ts --app-url URL --api-secret SECRET 
   --port N                    listen port (default 4010; 0 picks a free one)
   --host H                    listen address (default 127.0.0.1)
   --seed FILE                 seed JSON (default emulator/seed/default.json)
+  --demo-seed N               instead of --seed, generate the demo store with PRNG seed N
+                              (emulator/seed/generate.ts: 2,000 variants, 4 locations, 6 months of orders)
+  --demo-now ISO              the demo's "now" (default: the current time; fix it to repeat a store exactly)
+  --demo-variants N, --demo-customers N, --demo-months N, --demo-orders-per-day N
+                              demo sizes (defaults 2000, 800, 6, 40)
   --bucket-size N             throttle bucket size (default 2000)
   --restore-rate N            throttle restore rate, points/s (default 100)
   --no-webhooks               do not deliver webhooks
@@ -70,6 +83,7 @@ function subscribedTopics(path: string): string[] {
 }
 
 async function main(): Promise<void> {
+  const bootStarted = performance.now();
   if (values.help) {
     console.log(usage);
     return;
@@ -83,12 +97,31 @@ async function main(): Promise<void> {
     return;
   }
   const webhookSeed = number("webhook-seed", values["webhook-seed"]);
+  let demo: { seed: SeedFile; summary: string } | undefined;
+  if (values["demo-seed"] !== undefined) {
+    const started = performance.now();
+    const now = values["demo-now"] ?? new Date().toISOString();
+    const { seed, report } = generateDemo({
+      seed: number("demo-seed", values["demo-seed"]) as number,
+      now,
+      ...(values["demo-variants"] !== undefined ? { variants: number("demo-variants", values["demo-variants"]) } : {}),
+      ...(values["demo-customers"] !== undefined ? { customers: number("demo-customers", values["demo-customers"]) } : {}),
+      ...(values["demo-months"] !== undefined ? { months: number("demo-months", values["demo-months"]) } : {}),
+      ...(values["demo-orders-per-day"] !== undefined ? { ordersPerDay: number("demo-orders-per-day", values["demo-orders-per-day"]) } : {}),
+    });
+    demo = {
+      seed,
+      summary:
+        `demo seed ${values["demo-seed"]} (now ${now}): ${report.products} products, ${report.variants} variants, ${seed.locations.length} locations, ` +
+        `${report.customers} customers, ${report.orders} orders, ${report.returns} returns; generated in ${Math.round(performance.now() - started)} ms`,
+    };
+  }
   const tomlPath = values.subscriptions ?? (existsSync("shopify.app.toml") ? "shopify.app.toml" : undefined);
   const topics = values["all-topics"] || !tomlPath ? null : subscribedTopics(tomlPath);
   const emulator = await startEmulator({
     port: number("port", values.port) ?? 4010,
     host: values.host,
-    seedFile: values.seed,
+    ...(demo ? { seed: demo.seed } : { seedFile: values.seed }),
     appUrl,
     apiSecret,
     accessToken,
@@ -105,6 +138,7 @@ async function main(): Promise<void> {
     },
   });
   console.log(`Shopify store emulator (Admin API ${API_VERSION}) for ${emulator.store.shop.myshopifyDomain}`);
+  console.log(`  Store:     ${demo ? demo.summary : values.seed}; ready in ${Math.round(performance.now() - bootStarted)} ms`);
   console.log(`  GraphQL:   ${emulator.graphqlUrl}`);
   console.log(`  Control:   ${emulator.url}/__emulator/  (health, state, reset, webhooks, throttle, orders, …)`);
   console.log(`  Webhooks:  ${values["no-webhooks"] ? "off" : `${appUrl.replace(/\/+$/, "")}/webhooks/<topic>`}`);
