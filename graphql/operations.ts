@@ -51,6 +51,31 @@ import type {
   DeliveryCustomizationActivationMutation,
   DeliveryCustomizationActivationMutationVariables,
 } from "./generated/admin.types";
+// Orders and returns (app/services/orders, app/services/returns)
+import type {
+  OrderStatusesQuery,
+  OrderStatusesQueryVariables,
+  OrderReturnablesQuery,
+  OrderReturnablesQueryVariables,
+  OrderCancelMutation,
+  OrderCancelMutationVariables,
+  ReturnDetailQuery,
+  ReturnDetailQueryVariables,
+  ReturnSuggestedRefundQuery,
+  ReturnSuggestedRefundQueryVariables,
+  ReturnCalculateQuery,
+  ReturnCalculateQueryVariables,
+  ReturnRequestMutation,
+  ReturnRequestMutationVariables,
+  ReturnApproveRequestMutation,
+  ReturnApproveRequestMutationVariables,
+  ReturnDeclineRequestMutation,
+  ReturnDeclineRequestMutationVariables,
+  ReturnProcessMutation,
+  ReturnProcessMutationVariables,
+  ReturnDisposeMutation,
+  ReturnDisposeMutationVariables,
+} from "./generated/admin.types";
 
 /** A document as codegen describes it: one named query or mutation. */
 export interface AdminDocument {
@@ -119,3 +144,16 @@ export const PaymentCustomizationCreate = op<PaymentCustomizationCreateMutation,
 export const PaymentCustomizationActivation = op<PaymentCustomizationActivationMutation, PaymentCustomizationActivationMutationVariables>(documents.PaymentCustomizationActivationDocument);
 export const DeliveryCustomizationCreate = op<DeliveryCustomizationCreateMutation, DeliveryCustomizationCreateMutationVariables>(documents.DeliveryCustomizationCreateDocument);
 export const DeliveryCustomizationActivation = op<DeliveryCustomizationActivationMutation, DeliveryCustomizationActivationMutationVariables>(documents.DeliveryCustomizationActivationDocument);
+
+// Orders and returns (app/services/orders, app/services/returns)
+export const OrderStatuses = op<OrderStatusesQuery, OrderStatusesQueryVariables>(documents.OrderStatusesDocument);
+export const OrderReturnables = op<OrderReturnablesQuery, OrderReturnablesQueryVariables>(documents.OrderReturnablesDocument);
+export const OrderCancel = op<OrderCancelMutation, OrderCancelMutationVariables>(documents.OrderCancelDocument);
+export const ReturnDetail = op<ReturnDetailQuery, ReturnDetailQueryVariables>(documents.ReturnDetailDocument);
+export const ReturnSuggestedRefund = op<ReturnSuggestedRefundQuery, ReturnSuggestedRefundQueryVariables>(documents.ReturnSuggestedRefundDocument);
+export const ReturnCalculate = op<ReturnCalculateQuery, ReturnCalculateQueryVariables>(documents.ReturnCalculateDocument);
+export const ReturnRequest = op<ReturnRequestMutation, ReturnRequestMutationVariables>(documents.ReturnRequestDocument);
+export const ReturnApproveRequest = op<ReturnApproveRequestMutation, ReturnApproveRequestMutationVariables>(documents.ReturnApproveRequestDocument);
+export const ReturnDeclineRequest = op<ReturnDeclineRequestMutation, ReturnDeclineRequestMutationVariables>(documents.ReturnDeclineRequestDocument);
+export const ReturnProcess = op<ReturnProcessMutation, ReturnProcessMutationVariables>(documents.ReturnProcessDocument);
+export const ReturnDispose = op<ReturnDisposeMutation, ReturnDisposeMutationVariables>(documents.ReturnDisposeDocument);

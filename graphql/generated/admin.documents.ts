@@ -73,6 +73,27 @@ export const MetafieldsSetDocument = {
   source: "mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {\n  metafieldsSet(metafields: $metafields) {\n    metafields {\n      id\n      namespace\n      key\n      type\n      value\n      compareDigest\n      updatedAt\n    }\n    userErrors {\n      field\n      message\n      code\n      elementIndex\n    }\n  }\n}",
 } as const;
 
+export const OrderCancelDocument = {
+  name: "OrderCancel",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $restock: Boolean!, $notifyCustomer: Boolean, $refundMethod: OrderCancelRefundMethodInput, $staffNote: String) {\n  orderCancel(\n    orderId: $orderId\n    reason: $reason\n    restock: $restock\n    notifyCustomer: $notifyCustomer\n    refundMethod: $refundMethod\n    staffNote: $staffNote\n  ) {\n    job {\n      id\n      done\n    }\n    orderCancelUserErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const OrderReturnablesDocument = {
+  name: "OrderReturnables",
+  kind: "query",
+  idempotent: false,
+  source: "query OrderReturnables($orderId: ID!) {\n  order(id: $orderId) {\n    id\n    name\n    createdAt\n    currencyCode\n    totalDiscountsSet {\n      shopMoney {\n        amount\n        currencyCode\n      }\n    }\n    totalPriceSet {\n      shopMoney {\n        amount\n        currencyCode\n      }\n    }\n    fulfillments(first: 20) {\n      id\n      createdAt\n    }\n    lineItems(first: 50) {\n      nodes {\n        id\n        title\n        sku\n        quantity\n        currentQuantity\n        originalUnitPriceSet {\n          shopMoney {\n            amount\n            currencyCode\n          }\n        }\n        variant {\n          id\n          inventoryItem {\n            id\n          }\n        }\n        product {\n          id\n          tags\n        }\n      }\n    }\n  }\n  returnableFulfillments(orderId: $orderId, first: 5) {\n    nodes {\n      id\n      fulfillment {\n        id\n        createdAt\n      }\n      returnableFulfillmentLineItems(first: 20) {\n        nodes {\n          quantity\n          fulfillmentLineItem {\n            id\n            lineItem {\n              id\n            }\n          }\n        }\n      }\n    }\n  }\n}",
+} as const;
+
+export const OrderStatusesDocument = {
+  name: "OrderStatuses",
+  kind: "query",
+  idempotent: false,
+  source: "query OrderStatuses($ids: [ID!]!) {\n  nodes(ids: $ids) {\n    __typename\n    ... on Order {\n      id\n      name\n      createdAt\n      updatedAt\n      cancelledAt\n      displayFinancialStatus\n      displayFulfillmentStatus\n      returnStatus\n      totalPriceSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      lineItems(first: 100) {\n        nodes {\n          id\n          currentQuantity\n        }\n      }\n    }\n  }\n}",
+} as const;
+
 export const OrdersPageDocument = {
   name: "OrdersPage",
   kind: "query",
@@ -106,6 +127,62 @@ export const ProductsPageDocument = {
   kind: "query",
   idempotent: false,
   source: "query ProductsPage($first: Int!, $after: String, $query: String) {\n  products(first: $first, after: $after, query: $query, sortKey: ID) {\n    nodes {\n      id\n      title\n      handle\n      tags\n      status\n      updatedAt\n      variants(first: 100) {\n        nodes {\n          id\n          sku\n          barcode\n          price\n          inventoryItem {\n            id\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
+} as const;
+
+export const ReturnApproveRequestDocument = {
+  name: "ReturnApproveRequest",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation ReturnApproveRequest($input: ReturnApproveRequestInput!) {\n  returnApproveRequest(input: $input) {\n    return {\n      id\n      status\n      requestApprovedAt\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const ReturnCalculateDocument = {
+  name: "ReturnCalculate",
+  kind: "query",
+  idempotent: false,
+  source: "query ReturnCalculate($input: CalculateReturnInput!) {\n  returnCalculate(input: $input) {\n    returnLineItems {\n      quantity\n      fulfillmentLineItem {\n        id\n        lineItem {\n          id\n        }\n      }\n      subtotalBeforeOrderDiscountsSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      subtotalSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      totalTaxSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      restockingFee {\n        percentage\n        amountSet {\n          shopMoney {\n            amount\n            currencyCode\n          }\n        }\n      }\n    }\n    returnShippingFee {\n      amountSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n    }\n  }\n}",
+} as const;
+
+export const ReturnDeclineRequestDocument = {
+  name: "ReturnDeclineRequest",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation ReturnDeclineRequest($input: ReturnDeclineRequestInput!) {\n  returnDeclineRequest(input: $input) {\n    return {\n      id\n      status\n      decline {\n        reason\n        note\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const ReturnDetailDocument = {
+  name: "ReturnDetail",
+  kind: "query",
+  idempotent: false,
+  source: "query ReturnDetail($id: ID!) {\n  return(id: $id) {\n    id\n    name\n    status\n    createdAt\n    closedAt\n    requestApprovedAt\n    totalQuantity\n    decline {\n      reason\n      note\n    }\n    order {\n      id\n      name\n    }\n    returnShippingFees {\n      amountSet {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n    }\n    returnLineItems(first: 25) {\n      nodes {\n        id\n        quantity\n        processedQuantity\n        processableQuantity\n        refundedQuantity\n        refundableQuantity\n        returnReasonNote\n        customerNote\n        ... on ReturnLineItem {\n          restockingFee {\n            percentage\n            amountSet {\n              shopMoney {\n                amount\n                currencyCode\n              }\n            }\n          }\n          fulfillmentLineItem {\n            id\n            lineItem {\n              id\n              title\n              sku\n              variant {\n                id\n                inventoryItem {\n                  id\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n    reverseFulfillmentOrders(first: 2) {\n      nodes {\n        id\n        status\n        lineItems(first: 25) {\n          nodes {\n            id\n            totalQuantity\n            fulfillmentLineItem {\n              id\n            }\n            dispositions {\n              id\n              type\n              quantity\n              location {\n                id\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n}",
+} as const;
+
+export const ReturnDisposeDocument = {
+  name: "ReturnDispose",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation ReturnDispose($dispositionInputs: [ReverseFulfillmentOrderDisposeInput!]!) {\n  reverseFulfillmentOrderDispose(dispositionInputs: $dispositionInputs) {\n    reverseFulfillmentOrderLineItems {\n      id\n      dispositions {\n        id\n        type\n        quantity\n        location {\n          id\n        }\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const ReturnProcessDocument = {
+  name: "ReturnProcess",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation ReturnProcess($input: ReturnProcessInput!) {\n  returnProcess(input: $input) {\n    return {\n      id\n      status\n      returnLineItems(first: 25) {\n        nodes {\n          id\n          processedQuantity\n          refundedQuantity\n        }\n      }\n      reverseFulfillmentOrders(first: 2) {\n        nodes {\n          id\n          status\n          lineItems(first: 25) {\n            nodes {\n              id\n              dispositions {\n                id\n                type\n                quantity\n                location {\n                  id\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const ReturnRequestDocument = {
+  name: "ReturnRequest",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation ReturnRequest($input: ReturnRequestInput!) {\n  returnRequest(input: $input) {\n    return {\n      id\n      name\n      status\n      returnLineItems(first: 25) {\n        nodes {\n          id\n          quantity\n          ... on ReturnLineItem {\n            fulfillmentLineItem {\n              id\n              lineItem {\n                id\n              }\n            }\n          }\n        }\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const ReturnSuggestedRefundDocument = {
+  name: "ReturnSuggestedRefund",
+  kind: "query",
+  idempotent: false,
+  source: "query ReturnSuggestedRefund($id: ID!, $returnLineItems: [SuggestedOutcomeReturnLineItemInput!]!, $refundShipping: RefundShippingInput) {\n  return(id: $id) {\n    id\n    suggestedFinancialOutcome(\n      returnLineItems: $returnLineItems\n      exchangeLineItems: []\n      refundShipping: $refundShipping\n    ) {\n      discountedSubtotal {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      totalTax {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      totalAdditionalFees {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      totalCartDiscountAmount {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      maximumRefundable {\n        shopMoney {\n          amount\n          currencyCode\n        }\n      }\n      financialTransfer {\n        __typename\n        ... on RefundReturnOutcome {\n          amount {\n            shopMoney {\n              amount\n              currencyCode\n            }\n          }\n          suggestedTransactions {\n            amountSet {\n              shopMoney {\n                amount\n                currencyCode\n              }\n            }\n            parentTransaction {\n              id\n            }\n          }\n        }\n        ... on InvoiceReturnOutcome {\n          amount {\n            shopMoney {\n              amount\n              currencyCode\n            }\n          }\n        }\n      }\n    }\n  }\n}",
 } as const;
 
 export const ShopInfoDocument = {
