@@ -24,6 +24,7 @@ import { prorate } from "../money";
 import type { FunctionOwner } from "./snapshot";
 import {
   lineAfterProductCents,
+  lineSubtotalCents,
   sum,
   type CheckoutState,
   type DiscountClass,
@@ -146,7 +147,15 @@ function applyProductOperation(state: CheckoutState, owner: FunctionOwner, op: J
   const candidates = asArray(op.candidates);
   // What this operation has already taken from each line (ALL applies candidates in turn).
   const taken = new Map<string, number>();
-  const remaining = (line: SimLine): number => lineAfterProductCents(line) - (taken.get(line.id) ?? 0);
+  // A candidate is priced on the line minus the discounts it would stack with (its own and
+  // combining ones); a discount it does not combine with is a rival, compared afterwards.
+  const remaining = (line: SimLine): number => {
+    const staying = line.productAllocations.filter((a) => {
+      const other = owners.get(a.ownerKey);
+      return other === undefined || combines(owner, "PRODUCT", other, "PRODUCT");
+    });
+    return lineSubtotalCents(line) - sum(staying.map((a) => a.cents)) - (taken.get(line.id) ?? 0);
+  };
 
   const plan = (candidate: Json, index: number): Plan | null => {
     const code = codeHolds(state, candidate);

@@ -140,11 +140,14 @@ export async function simulateCheckout(options: SimulateOptions): Promise<Checko
   const forced = new Set([...cart.functions, ...(options.functions ?? [])]);
   const overrides = { ...cart.functionOwners, ...(options.ownerOverrides ?? {}) };
   const known = new Set(extensions.map((e) => e.handle));
-  for (const handle of [...forced, ...Object.keys(overrides)]) {
+  const skipped: SkippedFunction[] = [];
+  // The caller's own list must name real extensions; a cart file's may name ones not in play.
+  for (const handle of [...(options.functions ?? []), ...Object.keys(options.ownerOverrides ?? {})]) {
     if (!known.has(handle)) throw new Error(`functions: no function extension with handle "${handle}" (have: ${[...known].join(", ") || "none"})`);
   }
-
-  const skipped: SkippedFunction[] = [];
+  for (const handle of new Set([...cart.functions, ...Object.keys(cart.functionOwners)])) {
+    if (!known.has(handle)) skipped.push({ extension: handle, target: "-", reason: `the cart file names function ${handle}, which is not among the extensions simulated` });
+  }
   const planned: PlannedRun[] = [];
   for (const extension of extensions) {
     for (const target of extension.targets) {
