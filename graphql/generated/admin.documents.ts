@@ -63,7 +63,7 @@ export const LocationsPageDocument = {
   name: "LocationsPage",
   kind: "query",
   idempotent: false,
-  source: "query LocationsPage($first: Int!, $after: String, $includeInactive: Boolean) {\n  locations(\n    first: $first\n    after: $after\n    includeInactive: $includeInactive\n    sortKey: ID\n  ) {\n    nodes {\n      id\n      name\n      isActive\n      fulfillsOnlineOrders\n      shipsInventory\n      address {\n        address1\n        address2\n        city\n        province\n        provinceCode\n        zip\n        country\n        countryCode\n        latitude\n        longitude\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
+  source: "query LocationsPage($first: Int!, $after: String, $includeInactive: Boolean) {\n  locations(\n    first: $first\n    after: $after\n    includeInactive: $includeInactive\n    sortKey: ID\n  ) {\n    nodes {\n      id\n      name\n      isActive\n      fulfillsOnlineOrders\n      shipsInventory\n      updatedAt\n      address {\n        address1\n        address2\n        city\n        province\n        provinceCode\n        zip\n        country\n        countryCode\n        latitude\n        longitude\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
 } as const;
 
 export const MetafieldsSetDocument = {

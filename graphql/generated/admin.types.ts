@@ -12026,7 +12026,7 @@ export type LocationsPageQueryVariables = Exact<{
 }>;
 
 
-export type LocationsPageQuery = { __typename?: 'QueryRoot', locations: { __typename?: 'LocationConnection', nodes: Array<{ __typename?: 'Location', id: string, name: string, isActive: boolean, fulfillsOnlineOrders: boolean, shipsInventory: boolean, address: { __typename?: 'LocationAddress', address1: string | null, address2: string | null, city: string | null, province: string | null, provinceCode: string | null, zip: string | null, country: string | null, countryCode: string | null, latitude: number | null, longitude: number | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null } } };
+export type LocationsPageQuery = { __typename?: 'QueryRoot', locations: { __typename?: 'LocationConnection', nodes: Array<{ __typename?: 'Location', id: string, name: string, isActive: boolean, fulfillsOnlineOrders: boolean, shipsInventory: boolean, updatedAt: string, address: { __typename?: 'LocationAddress', address1: string | null, address2: string | null, city: string | null, province: string | null, provinceCode: string | null, zip: string | null, country: string | null, countryCode: string | null, latitude: number | null, longitude: number | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null } } };
 
 export type MetafieldsSetMutationVariables = Exact<{
   metafields: Array<MetafieldsSetInput> | MetafieldsSetInput;
