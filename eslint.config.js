@@ -9,6 +9,7 @@ export default tseslint.config(
   {
     ignores: [
       "build/",
+      ".tmp-*",
       "node_modules/",
       ".cache/",
       "coverage/",
