@@ -9,7 +9,7 @@
  *                                   [--no-build]
  *
  * --seed-file      the store from a seed file (default emulator/seed/default.json)
- * --demo-seed N    the store from the demo-store generator (emulator/seed/generate.ts) with seed N
+ * --demo-seed N    the store from the demo-store generator (emulator/seed/generate.ts) with PRNG seed N
  * --emulator-url   the live store of a running emulator (GET <url>/__emulator/state)
  * --functions a,b  run these extensions (by handle) even if the store has no owner for them
  * --json           the result as JSON (cart, shopper view, runs with inputs/outputs, skipped)
@@ -27,7 +27,7 @@ import { checkoutJson, formatCheckout } from "../emulator/checkout/format";
 import { simulateCheckout } from "../emulator/checkout/run";
 import { StoreSnapshot, type StoreDump } from "../emulator/checkout/snapshot";
 import { CartResolveError } from "../emulator/checkout/state";
-import type { SeedFile } from "../emulator/model";
+import { generateDemoSeed } from "../emulator/seed/generate";
 import { readSeedFile, Store } from "../emulator/store";
 
 const USAGE =
@@ -83,15 +83,7 @@ async function loadSnapshot(args: Args): Promise<StoreSnapshot> {
     if (!response.ok) throw new Error(`${url} answered ${response.status}`);
     return new StoreSnapshot((await response.json()) as StoreDump);
   }
-  if (args.demoSeed !== null) {
-    const generatorPath = path.resolve("emulator/seed/generate.ts");
-    const generator = (await import(pathToFileURL(generatorPath).href).catch(() => {
-      throw new Error(`--demo-seed needs the demo-store generator ${generatorPath}, which is not there`);
-    })) as Record<string, unknown>;
-    const generate = Object.values(generator).find((v): v is (seed: number) => SeedFile => typeof v === "function" && /^generate/i.test(v.name));
-    if (!generate) throw new Error(`${generatorPath} exports no generate…(seed) function`);
-    return StoreSnapshot.fromStore(new Store({ seed: generate(args.demoSeed) }));
-  }
+  if (args.demoSeed !== null) return StoreSnapshot.fromStore(new Store({ seed: generateDemoSeed({ seed: args.demoSeed }) }));
   return StoreSnapshot.fromStore(new Store({ seed: readSeedFile(args.seedFile ?? "emulator/seed/default.json") }));
 }
 

@@ -449,7 +449,7 @@ function cartView(state: CheckoutState): View {
     metafield: listMetafield("Cart", state.cart.metafields),
     retailLocation: () => (retail ? locationView(state, retail) : null),
     cost: () => {
-      const t = totals(state);
+      const t = totals(state, "cart");
       return {
         __typename: "CartCost",
         subtotalAmount: money(state, t.subtotalCents),

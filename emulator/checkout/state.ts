@@ -234,7 +234,7 @@ export function resolveCart(snapshot: StoreSnapshot, cart: CartFile, options: Re
       options,
       selectedHandle: cart.selectedDeliveryOption,
     });
-  } else if (cart.selectedDeliveryOption) {
+  } else if (cart.selectedDeliveryOption && lines.length === cart.lines.length) {
     problems.push("selectedDeliveryOption: the cart has no delivery group (nothing to ship, or a POS cart)");
   }
 
@@ -343,14 +343,19 @@ export interface Totals {
   totalCents: number;
 }
 
-export function totals(state: CheckoutState): Totals {
+/**
+ * `selection`: "shopper" counts the option the shopper ends up with (checkout preselects the
+ * first one); "cart" counts only what the cart has selected (a Function's cart.cost: no
+ * selection, no shipping in the total).
+ */
+export function totals(state: CheckoutState, selection: "shopper" | "cart" = "shopper"): Totals {
   const linesCents = sum(state.lines.map(lineSubtotalCents));
   const subtotalCents = sum(state.lines.map(lineAfterProductCents));
   const orderDiscountCents = sum(state.lines.flatMap((l) => l.orderAllocations.map((a) => a.cents)));
   let shippingOriginalCents = 0;
   let shippingCents = 0;
   for (const group of state.deliveryGroups) {
-    const selected = effectiveSelection(group);
+    const selected = selection === "shopper" ? effectiveSelection(group) : (group.options.find((o) => o.handle === group.selectedHandle && o.hiddenBy === null) ?? null);
     if (selected) {
       shippingOriginalCents += selected.costCents;
       shippingCents += optionCostCents(selected);
