@@ -1,0 +1,358 @@
+/**
+ * Runs a rule set on a cart: the checkout function calls it with its input as Shopify
+ * sends it and the slot clock; the admin's "why was this cart blocked" lookup calls it with
+ * a cart it builds in the same shape and the exact clock (explain.ts then words each
+ * verdict). Pure; never throws on a cart.
+ *
+ * Buyer-journey steps (Input.buyerJourney.step):
+ *   CART_INTERACTION      the cart page: an error there stops the cart change. Maximums,
+ *                         per-customer limits, time gates and ATP apply (the shopper learns
+ *                         early); minimums do not (they would stop a cart from being built
+ *                         up), nor do address rules or the guest log-in requirement.
+ *   CHECKOUT_INTERACTION  every rule; address rules for the addresses entered so far.
+ *   CHECKOUT_COMPLETION   every rule.
+ *   null                  as CHECKOUT_COMPLETION: a step we cannot name is no reason to let a rule go.
+ *
+ * Error targets are the checkout field the shopper can fix:
+ *   $.cart.lines[i].quantity                          a line's quantity (the first line of that SKU)
+ *   $.cart.deliveryGroups[i].deliveryAddress.<field>  countryCode, provinceCode, zip, address1, address2
+ *   $.cart                                            the order as a whole (totals, log in, several lines)
+ *
+ * Leniency: parse.ts checks the set's shape; each rule's fields are checked here, where
+ * they are used (num/list/oneOf). A field it cannot use throws inside that rule's
+ * evaluation, the rule becomes "unreadable" and the set's failureMode decides: a rule is
+ * never silently loosened (a missing max must not mean "no max").
+ *
+ * Cost: this runs inside the function, where loading a byte of code costs ~670 Wasm
+ * instructions and each JS operation hundreds. So: one pass over the lines (grouped by
+ * SKU), each rule looks only at its SKUs, no strings are built unless a rule fails.
+ */
+import { atpAt, readAtp } from "../inventory/atp-metafield";
+import { currencyExponent } from "../money";
+import { globMatch, isPoBox, normalizePostalCode, splitPostalPattern } from "./address";
+import { readCustomerCounts } from "./customer-limits";
+import { countOf, formatAmount, formatWallTime, listItems, message, pickLanguage, type Lang } from "./messages";
+import { skuMatcher } from "./sku";
+import type { CheckoutInput, Clock, Evaluation, Rule, RuleSet, ValidationMessage, VerdictReason } from "./types";
+
+export const CART_TARGET = "$.cart";
+
+/** The cart's lines with a SKU, one entry per SKU, in order of first appearance. */
+export interface SkuGroup {
+  sku: string;
+  quantity: number;
+  /** Index of the first line with this SKU: the error target. */
+  line: number;
+  /** The first ATP metafield value among its lines (jsonValue), or null. */
+  atp: unknown;
+}
+
+/** One pass over the lines: groups by SKU, and the total quantity of all lines. */
+export function groupLines(lines: CheckoutInput["cart"]["lines"]): { groups: SkuGroup[]; total: number } {
+  const bySku = new Map<string, SkuGroup>();
+  const groups: SkuGroup[] = [];
+  let total = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const quantity = line.q > 0 ? line.q : 0;
+    total += quantity;
+    const sku = line.m.s;
+    if (!sku) continue;
+    const atp = line.m.a ? line.m.a.j : null;
+    const group = bySku.get(sku);
+    if (group === undefined) {
+      const created = { sku, quantity, line: i, atp };
+      bySku.set(sku, created);
+      groups.push(created);
+    } else {
+      group.quantity += quantity;
+      if (group.atp == null) group.atp = atp;
+    }
+  }
+  return { groups, total };
+}
+
+interface Context {
+  set: RuleSet;
+  input: CheckoutInput;
+  clock: Clock;
+  lang: Lang;
+  groups: SkuGroup[];
+  total: number;
+  /** Minimums, address rules and the guest log-in wait for checkout. */
+  atCart: boolean;
+}
+
+/** What a rule found. errors empty = passes; reason set with no errors and applies false = skipped. */
+interface Outcome {
+  errors: ValidationMessage[];
+  applies: boolean;
+  reason?: VerdictReason;
+}
+
+const outcome = (errors: ValidationMessage[], reason?: VerdictReason): Outcome => ({ errors, applies: true, reason });
+const skip = (reason: VerdictReason): Outcome => ({ errors: [], applies: false, reason });
+
+/* ---------------------------------------------------------- field checks --- */
+
+function bad(field: string): never {
+  throw new TypeError(`unreadable ${field}`);
+}
+/** An integer ≥ 0; undefined/null allowed only when optional. */
+function num(v: unknown, field: string, optional?: boolean): number {
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return v;
+  return optional && v == null ? -1 : bad(field);
+}
+function list(v: unknown, field: string, optional?: boolean): string[] {
+  if (optional && v == null) return [];
+  if (!Array.isArray(v)) bad(field);
+  for (const s of v) if (typeof s !== "string") bad(field);
+  return v;
+}
+function oneOf(v: unknown, a: string, b: string, field: string): boolean {
+  return v === a ? false : v === b ? true : bad(field);
+}
+
+/* -------------------------------------------------------------- helpers --- */
+
+const lineTarget = (index: number) => `$.cart.lines[${index}].quantity`;
+
+function label(ctx: Context, sku: string): string {
+  const text = ctx.set.labels[sku];
+  return typeof text === "string" && text !== "" ? text : sku;
+}
+
+/** Groups with a quantity whose SKU the patterns match. */
+function matching(ctx: Context, skus: readonly string[]): SkuGroup[] {
+  const out: SkuGroup[] = [];
+  if (skus.length === 0) return out;
+  const matches = skuMatcher(skus);
+  for (const g of ctx.groups) if (g.quantity > 0 && matches(g.sku)) out.push(g);
+  return out;
+}
+
+function units(groups: SkuGroup[]): number {
+  let n = 0;
+  for (const g of groups) n += g.quantity;
+  return n;
+}
+
+/** The target for a rule over several SKUs: the line when there is one, else the cart. */
+const targetOf = (groups: SkuGroup[]) => (groups.length === 1 ? lineTarget(groups[0]!.line) : CART_TARGET);
+const itemsOf = (ctx: Context, groups: SkuGroup[]) => listItems(groups.map((g) => label(ctx, g.sku)), ctx.lang);
+
+/* ---------------------------------------------------------------- rules --- */
+
+function maxPerOrder(ctx: Context, rule: Extract<Rule, { kind: "maxPerOrder" }>): Outcome {
+  const max = num(rule.max, "max");
+  const perRule = rule.per != null && oneOf(rule.per, "sku", "rule", "per");
+  const groups = matching(ctx, list(rule.skus, "skus"));
+  if (groups.length === 0) return skip("no_lines");
+  const errors: ValidationMessage[] = [];
+  if (perRule) {
+    if (units(groups) > max) {
+      errors.push({ target: targetOf(groups), message: message(ctx.lang, "maxPerOrderTotal", { items: itemsOf(ctx, groups), count: countOf(max, ctx.lang) }) });
+    }
+  } else {
+    for (const g of groups) {
+      if (g.quantity > max) errors.push({ target: lineTarget(g.line), message: message(ctx.lang, "maxPerOrder", { item: label(ctx, g.sku), max }) });
+    }
+  }
+  return outcome(errors);
+}
+
+function customerLimit(ctx: Context, rule: Extract<Rule, { kind: "customerLimit" }>): Outcome {
+  const max = num(rule.max, "max");
+  const blockGuests = oneOf(rule.guests, "allow", "block", "guests");
+  const groups = matching(ctx, list(rule.skus, "skus"));
+  if (groups.length === 0) return skip("no_lines");
+  const inCart = units(groups);
+  const customer = ctx.input.cart.buyerIdentity?.customer;
+  const fail = (code: "customerLimit" | "loginRequired" | "limitUnverified", target = targetOf(groups)) => [
+    { target, message: message(ctx.lang, code, { items: itemsOf(ctx, groups), max }) },
+  ];
+  if (!customer) {
+    if (blockGuests && !ctx.atCart) return outcome(fail("loginRequired", CART_TARGET), "guest_blocked");
+    return outcome(inCart > max ? fail("customerLimit") : [], "guest");
+  }
+  const counts = readCustomerCounts(customer.limits ? customer.limits.jsonValue : null);
+  if (counts === null) return outcome(ctx.set.failureMode === "closed" ? fail("limitUnverified") : [], "counts_unreadable");
+  const already = counts[rule.id] ?? 0;
+  if (already + inCart <= max) return outcome([]);
+  const left = max - already;
+  const items = itemsOf(ctx, groups);
+  const text =
+    left <= 0
+      ? message(ctx.lang, "customerLimitReached", { items, max, already })
+      : already > 0
+        ? message(ctx.lang, "customerLimitLeft", { items, max, already, left })
+        : message(ctx.lang, "customerLimit", { items, max });
+  return outcome([{ target: targetOf(groups), message: text }]);
+}
+
+function cartQuantity(ctx: Context, rule: Extract<Rule, { kind: "cartQuantity" }>): Outcome {
+  const min = num(rule.min, "min", true);
+  const max = num(rule.max, "max", true);
+  if (min < 0 && max < 0) bad("min/max");
+  if (max >= 0 && ctx.total > max) return outcome([{ target: CART_TARGET, message: message(ctx.lang, "cartMax", { count: countOf(max, ctx.lang) }) }]);
+  if (min < 0) return outcome([]);
+  if (ctx.atCart) return max < 0 ? skip("at_cart") : outcome([]);
+  return outcome(ctx.total < min ? [{ target: CART_TARGET, message: message(ctx.lang, "cartMin", { count: countOf(min, ctx.lang) }) }] : []);
+}
+
+function subtotal(ctx: Context, rule: Extract<Rule, { kind: "subtotal" }>): Outcome {
+  const minShop = num(rule.minCents, "minCents", true);
+  const maxShop = num(rule.maxCents, "maxCents", true);
+  if ((minShop < 0 && maxShop < 0) || ctx.set.currencyCode.length !== 3) bad("subtotal");
+  const amount = ctx.input.cart.cost.subtotalAmount;
+  const value = Number(amount.amount);
+  if (!Number.isFinite(value)) return skip("no_subtotal");
+  const rate = Number(ctx.input.presentmentCurrencyRate);
+  if (!Number.isFinite(rate) || rate <= 0) return skip("bad_rate");
+  const code = amount.currencyCode;
+  const exponent = currencyExponent(code);
+  const minor = Math.round(value * 10 ** exponent);
+  // Shop-currency minor units → presentment minor units, rounded half up.
+  const convert = (shopMinor: number) => Math.round((shopMinor / 10 ** currencyExponent(ctx.set.currencyCode)) * rate * 10 ** exponent);
+  const fail = (code2: "subtotalMin" | "subtotalMax", limit: number) => [
+    { target: CART_TARGET, message: message(ctx.lang, code2, { amount: formatAmount(limit, exponent, code, ctx.lang) }) },
+  ];
+  if (maxShop >= 0 && minor > convert(maxShop)) return outcome(fail("subtotalMax", convert(maxShop)));
+  if (minShop < 0) return outcome([]);
+  if (ctx.atCart) return maxShop < 0 ? skip("at_cart") : outcome([]);
+  return outcome(minor < convert(minShop) ? fail("subtotalMin", convert(minShop)) : []);
+}
+
+function region(ctx: Context, rule: Extract<Rule, { kind: "region" }>): Outcome {
+  const countries = list(rule.countries, "countries", true);
+  const provinces = list(rule.provinces, "provinces", true);
+  const postal = list(rule.postalCodes, "postalCodes", true).map(splitPostalPattern);
+  if (ctx.atCart) return skip("at_cart");
+  const errors: ValidationMessage[] = [];
+  const groups = ctx.input.cart.deliveryGroups;
+  let any = false;
+  for (let i = 0; i < groups.length; i++) {
+    const address = groups[i]!.deliveryAddress;
+    if (!address) continue;
+    any = true;
+    const at = `$.cart.deliveryGroups[${i}].deliveryAddress.`;
+    const country = (address.countryCode ?? "").toUpperCase();
+    const province = (address.provinceCode ?? "").toUpperCase();
+    if (country && countries.includes(country)) {
+      errors.push({ target: `${at}countryCode`, message: message(ctx.lang, "countryBlocked", { country }) });
+      continue;
+    }
+    if (province && provinces.includes(`${country}-${province}`)) {
+      errors.push({ target: `${at}provinceCode`, message: message(ctx.lang, "provinceBlocked", { province }) });
+    }
+    const zip = address.zip ? normalizePostalCode(address.zip) : "";
+    if (zip && postal.some((p) => (p.country === null || p.country === country) && globMatch(p.glob, zip))) {
+      errors.push({ target: `${at}zip`, message: message(ctx.lang, "postalBlocked", { zip: address.zip!.trim() }) });
+    }
+    if (rule.poBoxes === true) {
+      const field = isPoBox(address.address1) ? "address1" : isPoBox(address.address2) ? "address2" : null;
+      if (field) errors.push({ target: at + field, message: message(ctx.lang, "poBox", {}) });
+    }
+  }
+  return any ? outcome(errors) : skip("no_address");
+}
+
+function timeGate(ctx: Context, rule: Extract<Rule, { kind: "timeGate" }>): Outcome {
+  const opensAt = typeof rule.opensAt === "string" && rule.opensAt.length === 19 ? rule.opensAt : bad("opensAt");
+  const closesAt = rule.closesAt == null ? null : typeof rule.closesAt === "string" && rule.closesAt.length === 19 ? rule.closesAt : bad("closesAt");
+  const groups = matching(ctx, list(rule.skus, "skus"));
+  if (groups.length === 0) return skip("no_lines");
+  const opened = ctx.clock.atOrAfter(opensAt);
+  const closed = closesAt === null ? false : ctx.clock.atOrAfter(closesAt);
+  const each = (code: "saleUnverified" | "notYetOnSale" | "noLongerOnSale") => {
+    const when = code === "notYetOnSale" ? formatWallTime(opensAt, ctx.lang) : "";
+    return groups.map((g) => ({ target: lineTarget(g.line), message: message(ctx.lang, code, { item: label(ctx, g.sku), when }) }));
+  };
+  // No slot answers for this gate (the app has not written the clock): the failure mode decides.
+  if (opened === null || closed === null) return outcome(ctx.set.failureMode === "closed" ? each("saleUnverified") : [], "clock_unknown");
+  if (!opened) return outcome(each("notYetOnSale"), "not_open");
+  if (closed) return outcome(each("noLongerOnSale"), "closed");
+  return outcome([], "open");
+}
+
+function atp(ctx: Context, rule: Extract<Rule, { kind: "atp" }>): Outcome {
+  const skus = list(rule.skus, "skus");
+  const budget = num(rule.staleAfterSeconds, "staleAfterSeconds");
+  const failClosed = oneOf(rule.whenStale, "open", "closed", "whenStale");
+  const location = rule.location == null ? null : typeof rule.location === "string" ? rule.location : bad("location");
+  const groups = skus.length > 0 ? matching(ctx, skus) : ctx.groups.filter((g) => g.quantity > 0 && g.atp != null);
+  if (groups.length === 0) return skip("no_lines");
+  const errors: ValidationMessage[] = [];
+  for (const g of groups) {
+    const figure = readAtp(g.atp);
+    const available = figure === null ? null : location === null ? figure.total : atpAt(figure, location);
+    const fresh = available !== null && figure!.asOf !== null && ctx.clock.freshUntil(figure!.asOf, budget) === true;
+    if (!fresh) {
+      if (failClosed) errors.push({ target: lineTarget(g.line), message: message(ctx.lang, "stockUnconfirmed", { item: label(ctx, g.sku) }) });
+    } else if (g.quantity > available!) {
+      const item = label(ctx, g.sku);
+      const text = available === 0 ? message(ctx.lang, "soldOut", { item }) : message(ctx.lang, "onlyLeft", { item, available: available! });
+      errors.push({ target: lineTarget(g.line), message: text });
+    }
+  }
+  return outcome(errors);
+}
+
+const RULES: { [K in Rule["kind"]]: (ctx: Context, rule: Extract<Rule, { kind: K }>) => Outcome } = {
+  maxPerOrder,
+  customerLimit,
+  cartQuantity,
+  subtotal,
+  region,
+  timeGate,
+  atp,
+};
+
+export interface EvaluateOptions {
+  /** Ids of rules parse.ts could not read; they get verdict "unreadable". */
+  unreadable?: readonly string[];
+}
+
+export function evaluate(set: RuleSet, input: CheckoutInput, clock: Clock, options: EvaluateOptions = {}): Evaluation {
+  const { groups, total } = groupLines(input.cart.lines);
+  const lang = pickLanguage(input.localization.language.isoCode);
+  const ctx: Context = { set, input, clock, lang, groups, total, atCart: input.buyerJourney.step === "CART_INTERACTION" };
+  const result: Evaluation = { errors: [], testing: [], verdicts: [] };
+  const closed = set.failureMode === "closed";
+  let blockAll = false;
+  const rules = set.rules.slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const rule of rules) {
+    if (rule.mode === "off") {
+      result.verdicts.push({ ruleId: rule.id, kind: rule.kind, mode: rule.mode, status: "skipped", errors: [] });
+      continue;
+    }
+    let found: Outcome;
+    try {
+      const run = RULES[rule.kind] as ((c: Context, r: Rule) => Outcome) | undefined;
+      found = run ? run(ctx, rule) : bad("kind");
+    } catch (error) {
+      const problem = error instanceof Error ? error.message : String(error);
+      const blocks = closed && rule.mode === "enforce";
+      blockAll ||= blocks;
+      result.verdicts.push({ ruleId: rule.id, kind: rule.kind, mode: rule.mode, status: "unreadable", errors: [], reason: "unreadable", problem });
+      continue;
+    }
+    const failing = found.errors.length > 0;
+    const status = !failing ? (found.applies ? "passed" : "skipped") : rule.mode === "enforce" ? "blocked" : "would_block";
+    result.verdicts.push({ ruleId: rule.id, kind: rule.kind, mode: rule.mode, status, errors: found.errors, reason: found.reason });
+    if (!failing) continue;
+    if (rule.mode === "enforce") for (const e of found.errors) result.errors.push(e);
+    else for (const e of found.errors) result.testing.push({ ruleId: rule.id, target: e.target, message: e.message });
+  }
+  for (const id of options.unreadable ?? []) {
+    result.verdicts.push({ ruleId: id, kind: "unknown", mode: "enforce", status: "unreadable", errors: [], reason: "unreadable" });
+    blockAll ||= closed;
+  }
+  if (blockAll) result.errors.push(unavailableError(lang));
+  return result;
+}
+
+/** The one "try again" error of a set that fails closed. */
+export function unavailableError(language: string): ValidationMessage {
+  return { target: CART_TARGET, message: message(pickLanguage(language), "unavailable", {}) };
+}

@@ -1,0 +1,69 @@
+/**
+ * The function's reader of the rules metafield: lenient, small, never throws. It checks
+ * the set's shape; each rule's own fields are checked by evaluate.ts where they are used
+ * (a rule it cannot use becomes "unreadable" there). Splitting it that way keeps the
+ * function bundle small: loading code costs the function ~670 Wasm instructions a byte.
+ *
+ * - No metafield: present false, set null: the function returns no errors.
+ * - A value it cannot use as a whole (not an object, another schemaVersion, no rules
+ *   list): set null, and failureMode as written if that can be read ("open" otherwise).
+ * - A rule without a usable id, mode or kind is left out and listed in `unreadable` (by id,
+ *   or "#<index>"), unless its mode is "off". Duplicate ids: every copy is unreadable
+ *   (which one did the merchant mean?). evaluate() applies the set's failureMode to them —
+ *   an unreadable rule never silently becomes "no rule" when the merchant chose closed.
+ * - Unknown fields are ignored (a newer admin may add some).
+ *
+ * The admin validates strictly with validate.ts before writing; this is the safety net
+ * for what is actually in the metafield.
+ */
+import { RULE_KINDS, RULE_SET_VERSION, type FailureMode, type Rule, type RuleSet } from "./types";
+
+export interface ParsedRuleSet {
+  /** false when there is no metafield at all. */
+  present: boolean;
+  set: RuleSet | null;
+  unreadable: string[];
+  failureMode: FailureMode;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function parseRuleSet(json: unknown): ParsedRuleSet {
+  if (json === null || json === undefined) return { present: false, set: null, unreadable: [], failureMode: "open" };
+  let value = json;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return { present: true, set: null, unreadable: [], failureMode: "open" };
+    }
+  }
+  if (!isObj(value)) return { present: true, set: null, unreadable: [], failureMode: "open" };
+  const failureMode: FailureMode = value.failureMode === "closed" ? "closed" : "open";
+  if (value.schemaVersion !== RULE_SET_VERSION || !Array.isArray(value.rules)) return { present: true, set: null, unreadable: [], failureMode };
+
+  const unreadable: string[] = [];
+  const rules: Rule[] = [];
+  const counts = new Map<string, number>();
+  const raws: unknown[] = value.rules;
+  for (let i = 0; i < raws.length; i++) {
+    const raw = raws[i];
+    const id = isObj(raw) && typeof raw.id === "string" && raw.id !== "" ? raw.id : null;
+    const mode = isObj(raw) ? raw.mode : undefined;
+    if (mode === "off") continue;
+    if (id === null || (mode !== "enforce" && mode !== "test") || !RULE_KINDS.includes((raw as Obj).kind as Rule["kind"])) {
+      unreadable.push(id ?? `#${i}`);
+      continue;
+    }
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+    rules.push(raw as unknown as Rule);
+  }
+  const kept = rules.filter((r) => counts.get(r.id) === 1);
+  for (const [id, n] of counts) if (n > 1) unreadable.push(id);
+
+  // Used as is (evaluate() checks each label it uses): copying it would cost the function per SKU.
+  const labels = isObj(value.labels) ? (value.labels as Record<string, string>) : {};
+  const currencyCode = typeof value.currencyCode === "string" ? value.currencyCode : "";
+  return { present: true, set: { schemaVersion: RULE_SET_VERSION, currencyCode, failureMode, labels, rules: kept }, unreadable, failureMode };
+}
