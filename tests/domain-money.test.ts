@@ -62,5 +62,64 @@ describe("prorate (largest remainder)", () => {
   it("refuses a negative weight and a non-integer total", () => {
     expect(() => prorate(10, [1, -1])).toThrow(/weight -1/);
     expect(() => prorate(1.5, [1])).toThrow(/not an integer/);
+    expect(() => prorate(10, [1, Number.NaN])).toThrow(/weight NaN/);
+    expect(() => prorate(10, [1, Infinity])).toThrow(/weight Infinity/);
+    expect(() => prorate(3, [])).toThrow(/no parts/);
+    expect(prorate(0, [])).toEqual([]);
+  });
+
+  /** The implementation prorate replaced (an object per part, sorted by remainder then index): the reference. */
+  function referenceProrate(total: number, weights: readonly number[]): number[] {
+    if (weights.length === 0) return [];
+    const sum = weights.reduce((a, b) => a + b, 0);
+    const effective = sum === 0 ? weights.map(() => 1) : weights;
+    const effectiveSum = sum === 0 ? weights.length : sum;
+    const sign = total < 0 ? -1 : 1;
+    const abs = Math.abs(total);
+    const exact = effective.map((w) => (abs * w) / effectiveSum);
+    const parts = exact.map((x) => Math.floor(x));
+    let left = abs - parts.reduce((a, b) => a + b, 0);
+    const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
+    for (let k = 0; left > 0; k = (k + 1) % order.length, left--) {
+      const index = order[k]!.i;
+      parts[index] = parts[index]! + 1;
+    }
+    return parts.map((p) => p * sign);
+  }
+
+  it("gives exactly what the reference implementation gives (generated weights, ties, zeros, negatives, 250 parts)", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const shapes: (() => number[])[] = [
+      () => Array.from({ length: 1 + Math.floor(random() * 250) }, () => 1 + Math.floor(random() * 20000)),
+      // many equal weights: ties in the remainder everywhere
+      () => Array.from({ length: 1 + Math.floor(random() * 60) }, () => 1 + Math.floor(random() * 3)),
+      // zeros among the weights, and all zeros
+      () => Array.from({ length: 1 + Math.floor(random() * 30) }, () => (random() < 0.5 ? 0 : Math.floor(random() * 900))),
+      () => Array.from({ length: 1 + Math.floor(random() * 30) }, () => 0),
+      // fractional weights
+      () => Array.from({ length: 1 + Math.floor(random() * 40) }, () => random() * 100),
+    ];
+    for (let n = 0; n < 3000; n++) {
+      const weights = shapes[n % shapes.length]!();
+      const total = Math.floor(random() * 2_000_000) - 500_000;
+      expect(prorate(total, weights), `prorate(${total}, [${weights.join(", ")}])`).toEqual(referenceProrate(total, weights));
+    }
+  });
+
+  it("keeps the order-independent invariants: parts sum to the total and differ from the exact share by less than one unit", () => {
+    let seed = 99;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let n = 0; n < 500; n++) {
+      const weights = Array.from({ length: 1 + Math.floor(random() * 200) }, () => Math.floor(random() * 10000));
+      const total = Math.floor(random() * 100000);
+      const sum = weights.reduce((a, b) => a + b, 0);
+      const parts = prorate(total, weights);
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+      parts.forEach((p, i) => {
+        const share = sum === 0 ? total / weights.length : (total * weights[i]!) / sum;
+        expect(Math.abs(p - share)).toBeLessThan(1);
+      });
+    }
   });
 });

@@ -65,30 +65,67 @@ export function toDecimalString(minor: number, currencyCode = "USD"): string {
  * (largest-remainder method). The parts always sum to `total` exactly; ties in
  * the remainder go to the earlier part, so the result is deterministic.
  * All-zero weights split evenly.
+ *
+ * Written for QuickJS, where the discount Function runs it once per order-level
+ * promotion over every cart line: no object per part and no comparator sort.
+ * The remainders are sorted natively (Float64Array, numeric) only to find the
+ * cut-off value; the parts above it get a unit, and those equal to it get one
+ * in index order. That is exactly "remainder descending, then index", the
+ * order the reference implementation sorts by (tests/domain-money.test.ts
+ * checks the two agree on generated inputs).
  */
 export function prorate(total: number, weights: readonly number[]): number[] {
   if (!Number.isSafeInteger(total)) throw new RangeError(`prorate: total ${total} is not an integer`);
-  if (weights.length === 0) {
+  const n = weights.length;
+  if (n === 0) {
     if (total !== 0) throw new RangeError(`prorate: cannot split ${total} across no parts`);
     return [];
   }
-  for (const w of weights) {
-    if (!Number.isFinite(w) || w < 0) throw new RangeError(`prorate: weight ${w} is not a non-negative number`);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i]!;
+    if (!(w >= 0) || w === Infinity) throw new RangeError(`prorate: weight ${w} is not a non-negative number`);
+    sum += w;
   }
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const effective = sum === 0 ? weights.map(() => 1) : weights;
-  const effectiveSum = sum === 0 ? weights.length : sum;
-  const sign = total < 0 ? -1 : 1;
-  const abs = Math.abs(total);
-  const exact = effective.map((w) => (abs * w) / effectiveSum);
-  const parts = exact.map((x) => Math.floor(x));
-  let left = abs - parts.reduce((a, b) => a + b, 0);
-  const order = exact
-    .map((x, i) => ({ i, r: x - Math.floor(x) }))
-    .sort((a, b) => b.r - a.r || a.i - b.i);
-  for (let k = 0; left > 0; k = (k + 1) % order.length, left--) {
-    const index = order[k]!.i;
-    parts[index] = parts[index]! + 1;
+  const even = sum === 0;
+  const divisor = even ? n : sum;
+  const negative = total < 0;
+  const abs = negative ? -total : total;
+  const parts: number[] = new Array(n);
+  const remainders = new Float64Array(n);
+  let left = abs;
+  for (let i = 0; i < n; i++) {
+    const exact = (even ? abs : abs * weights[i]!) / divisor;
+    // exact % 1 is exactly exact - Math.floor(exact) for a non-negative finite number, without the call
+    const r = exact % 1;
+    const whole = exact - r;
+    parts[i] = whole;
+    remainders[i] = r;
+    left -= whole;
   }
-  return parts.map((p) => p * sign);
+  if (left > 0) {
+    // Every part gets `full` units; the first `rest` in (remainder desc, index asc) order one more:
+    // those above the cut-off remainder, then those at it, in index order.
+    const full = Math.floor(left / n);
+    const rest = left - full * n;
+    let cut = Infinity;
+    let atCut = 0;
+    if (rest > 0) {
+      const sorted = remainders.slice().sort();
+      const at = n - rest;
+      cut = sorted[at]!;
+      // positions above `at` hold values ≥ cut; those equal to it are ties that lose to the earlier index
+      let tiesAbove = 0;
+      for (let k = at + 1; k < n && sorted[k] === cut; k++) tiesAbove++;
+      const above = n - at - 1 - tiesAbove;
+      atCut = rest - above;
+    }
+    for (let i = 0; i < n; i++) {
+      const r = remainders[i]!;
+      if (r > cut || (r === cut && atCut-- > 0)) parts[i] = parts[i]! + full + 1;
+      else if (full !== 0) parts[i] = parts[i]! + full;
+    }
+  }
+  if (negative) for (let i = 0; i < n; i++) parts[i] = -parts[i]!;
+  return parts;
 }
