@@ -1,10 +1,19 @@
 /**
- * Webhook handlers of the orders area: the order mirror now; the order state
- * machine, refunds, disputes and the RMA workflow (returns/*, reverse
- * fulfillment orders) as they are built. Owned by the orders/returns issue.
+ * Webhook handlers of the orders area: the order mirror, the order state
+ * machine (every orders/*, refunds/create, disputes/* and returns/* event is
+ * applied to its order, keyed by the event: a replay is a no-op), and the RMA
+ * workflow (returns/*, reverse_fulfillment_orders/dispose).
+ *
+ * orders/* keep the mirror's outcome ("applied" / "stale") as the event's
+ * outcome; the state machine's result is on the order's timeline.
  */
-import { keptForLaterArea, type AreaHandlers, type Handler } from "../webhooks/handler-types";
+import { createHash } from "node:crypto";
+import type { ShopifyReturnStatus } from "../../domain/orders/facts";
 import { deleteOrder, orderFromWebhook, writeOrder } from "../mirror/orders.server";
+import { disposeFromWebhook, returnFromWebhook as rmaFromWebhook } from "../returns/cases.server";
+import type { AreaHandlers, Handler, HandlerContext } from "../webhooks/handler-types";
+import { disputeFromWebhook, orderSnapshotFromWebhook, refundFromWebhook, returnFromWebhook, type OrderEventFromPayload } from "./order-events.server";
+import { recordOrderEvent } from "./state.server";
 
 type OrderTopic =
   | "orders/create" | "orders/updated" | "orders/paid" | "orders/cancelled" | "orders/fulfilled"
@@ -13,27 +22,57 @@ type OrderTopic =
   | "returns/cancel" | "returns/close" | "returns/reopen" | "returns/process" | "returns/update"
   | "reverse_fulfillment_orders/dispose";
 
-const mirrorOrderFromWebhook: Handler = ({ db, shop, payload }) => writeOrder(db, shop, orderFromWebhook(payload), "webhook");
+/** The event log's key; a hand-built context (tests) falls back to a hash of topic and payload. */
+export function eventKeyOf(ctx: Pick<HandlerContext, "eventKey" | "topic" | "payload">): string {
+  return ctx.eventKey ?? `hash:${createHash("sha256").update(`${ctx.topic}\n${JSON.stringify(ctx.payload)}`).digest("hex")}`;
+}
+
+async function applyToOrder(ctx: HandlerContext, event: OrderEventFromPayload): Promise<string> {
+  const result = await recordOrderEvent(ctx.db, ctx.shop, { eventKey: eventKeyOf(ctx), source: ctx.topic, event });
+  return `${result.replayed ? "replayed " : ""}${result.outcome}: ${result.message}`;
+}
+
+const orderEvent: Handler = async (ctx) => {
+  const mirror = await writeOrder(ctx.db, ctx.shop, orderFromWebhook(ctx.payload), "webhook");
+  await applyToOrder(ctx, orderSnapshotFromWebhook(ctx.payload));
+  return mirror;
+};
+
+const RETURN_TOPIC_STATUS: Partial<Record<OrderTopic, ShopifyReturnStatus>> = {
+  "returns/request": "requested",
+  "returns/approve": "open",
+  "returns/decline": "declined",
+  "returns/cancel": "canceled",
+  "returns/close": "closed",
+  "returns/reopen": "open",
+};
+
+const returnEvent: Handler = async (ctx) => {
+  const rma = await rmaFromWebhook(ctx);
+  const order = await applyToOrder(ctx, returnFromWebhook(ctx.payload, ctx.occurredAt, RETURN_TOPIC_STATUS[ctx.topic as OrderTopic] ?? null));
+  return `${rma}; order ${order}`;
+};
 
 export const orderHandlers: AreaHandlers<OrderTopic> = {
-  "orders/create": mirrorOrderFromWebhook,
-  "orders/updated": mirrorOrderFromWebhook,
-  "orders/paid": mirrorOrderFromWebhook,
-  "orders/cancelled": mirrorOrderFromWebhook,
-  "orders/fulfilled": mirrorOrderFromWebhook,
-  "orders/partially_fulfilled": mirrorOrderFromWebhook,
-  "orders/edited": keptForLaterArea("order edits (order state machine)"),
+  "orders/create": orderEvent,
+  "orders/updated": orderEvent,
+  "orders/paid": orderEvent,
+  "orders/cancelled": orderEvent,
+  "orders/fulfilled": orderEvent,
+  "orders/partially_fulfilled": orderEvent,
+  // An edit's new lines and totals arrive in the orders/updated Shopify sends with it.
+  "orders/edited": async () => "ignored: the orders/updated that follows an edit carries the order's new lines and totals",
   "orders/delete": ({ db, payload }) => deleteOrder(db, payload),
-  "refunds/create": keptForLaterArea("refunds (order state machine)"),
-  "disputes/create": keptForLaterArea("disputes (order state machine)"),
-  "disputes/update": keptForLaterArea("disputes (order state machine)"),
-  "returns/request": keptForLaterArea("returns (RMA)"),
-  "returns/approve": keptForLaterArea("returns (RMA)"),
-  "returns/decline": keptForLaterArea("returns (RMA)"),
-  "returns/cancel": keptForLaterArea("returns (RMA)"),
-  "returns/close": keptForLaterArea("returns (RMA)"),
-  "returns/reopen": keptForLaterArea("returns (RMA)"),
-  "returns/process": keptForLaterArea("returns (RMA)"),
-  "returns/update": keptForLaterArea("returns (RMA)"),
-  "reverse_fulfillment_orders/dispose": keptForLaterArea("returns (RMA)"),
+  "refunds/create": (ctx) => applyToOrder(ctx, refundFromWebhook(ctx.payload, ctx.occurredAt)),
+  "disputes/create": (ctx) => applyToOrder(ctx, disputeFromWebhook(ctx.payload, ctx.occurredAt)),
+  "disputes/update": (ctx) => applyToOrder(ctx, disputeFromWebhook(ctx.payload, ctx.occurredAt)),
+  "returns/request": returnEvent,
+  "returns/approve": returnEvent,
+  "returns/decline": returnEvent,
+  "returns/cancel": returnEvent,
+  "returns/close": returnEvent,
+  "returns/reopen": returnEvent,
+  "returns/process": returnEvent,
+  "returns/update": returnEvent,
+  "reverse_fulfillment_orders/dispose": (ctx) => disposeFromWebhook(ctx),
 };
