@@ -31,6 +31,7 @@ import { node } from "./nodes";
 import { listers, queryResolvers } from "./resolvers";
 import { customerMutations } from "./customers";
 import { functionMutations } from "./functions";
+import { orderMutations } from "./orders";
 import { returnMutations } from "./returns-graphql";
 import { adminSchema, emulatorFieldResolver, emulatorTypeResolver, type ResolverMap } from "./schema";
 import type { Store } from "./store";
@@ -62,6 +63,7 @@ function allResolvers(): ResolverMap<EmulatorContext> {
     ...returnMutations,
     ...functionMutations,
     ...customerMutations,
+    ...orderMutations,
     // groupObjects needs no handling: lines are always written parent first, its children right after.
     bulkOperationRunQuery: (_source, args, context) => {
       const started = context.runtime.bulk.start(String(args.query), context);

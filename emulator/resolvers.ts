@@ -53,6 +53,7 @@ import type { Store } from "./store";
 
 import { customerTypeResolvers } from "./customers";
 import { functionListers, functionQueries, functionTypeResolvers } from "./functions";
+import { orderTypeResolvers } from "./orders";
 import { returnListers, returnQueries, returnTypeResolvers } from "./returns-graphql";
 
 export type { Lister } from "./resolve";
@@ -645,6 +646,7 @@ const modules: { types: ResolverMap<EmulatorContext>; listers: Record<string, Li
   { types: { ...returnTypeResolvers, QueryRoot: returnQueries }, listers: returnListers },
   { types: { ...functionTypeResolvers, QueryRoot: functionQueries }, listers: functionListers },
   { types: customerTypeResolvers, listers: {} },
+  { types: orderTypeResolvers, listers: {} },
 ];
 
 /** Every connection field's listing, by `Type.field` (pagination and bulk operations read these). */

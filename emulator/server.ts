@@ -249,6 +249,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
         store.cancelOrder(idFrom(id, "Order"), {
           ...(typeof payload.reason === "string" ? { reason: payload.reason as never } : {}),
           ...(typeof payload.restock === "boolean" ? { restock: payload.restock } : {}),
+          ...(typeof payload.refund === "boolean" ? { refund: payload.refund } : {}),
         });
         return json(response, 200, { ok: true });
       }

@@ -276,6 +276,8 @@ export class Store {
   validations = new Map<number, ValidationRecord>();
   paymentCustomizations = new Map<number, CustomizationRecord>();
   deliveryCustomizations = new Map<number, CustomizationRecord>();
+  /** Asynchronous jobs the API started (orderCancel); the emulator finishes them at once. */
+  jobs = new Map<number, { id: number; kind: "orderCancel"; orderId: number }>();
 
   constructor(options: StoreOptions) {
     this.clock = options.clock ?? Date.now;
@@ -371,6 +373,7 @@ export class Store {
     this.validations.clear();
     this.paymentCustomizations.clear();
     this.deliveryCustomizations.clear();
+    this.jobs.clear();
 
     let maxId = 0;
     const seen = (id: number, what: string): number => {
@@ -1312,19 +1315,51 @@ export class Store {
    * Cancels an order: its unfulfilled units are removed and leave `committed`;
    * with `restock` (the default) they go back to `available`.
    */
-  cancelOrder(orderId: number, options: { reason?: OrderRecord["cancelReason"]; restock?: boolean } = {}): OrderRecord {
+  cancelOrder(orderId: number, options: { reason?: OrderRecord["cancelReason"]; restock?: boolean; refund?: boolean } = {}): OrderRecord {
     const order = this.requireOrder(orderId);
     if (order.cancelledAt) throw new StoreError(`Order ${order.name} is already cancelled`);
     const stamp = this.now();
     const picks = order.lineItems.map((line) => ({ line, quantity: unfulfilled(line) })).filter((pick) => pick.quantity > 0);
+    // With `refund`, a paid order gets back what is left to refund on its removed units and shipping.
+    let refund: RefundRecord | null = null;
+    if (options.refund && ["PAID", "PARTIALLY_REFUNDED"].includes(order.financialStatus)) {
+      const shares = lineShares(order);
+      const lines: RefundLineRecord[] = picks.map(({ line, quantity }) => {
+        const value = unitsValue(order, line, refundedUnits(order, line.id), quantity, shares);
+        return {
+          id: this.nextId(),
+          lineItemId: line.id,
+          quantity,
+          restockType: options.restock === false ? "no_restock" : "cancel",
+          locationId: options.restock === false ? null : order.locationId,
+          subtotal: value.subtotal,
+          totalTax: value.tax,
+          returnedUnits: 0,
+        };
+      });
+      const shipping = order.shippingPrice - order.refunds.reduce((sum, r) => sum + r.shipping, 0);
+      const amount = Math.min(
+        lines.reduce((sum, line) => sum + line.subtotal + line.totalTax, 0) + shipping,
+        orderTotals(order).total - refundedTotal(order),
+      );
+      refund = { id: this.nextId(), createdAt: stamp, note: "Order cancelled", lines, shipping, amount, returnId: null, transactionIds: [] };
+    }
     for (const { line, quantity } of picks) line.removedQuantity += quantity;
     order.cancelledAt = stamp;
     order.cancelReason = options.reason ?? "OTHER";
     order.updatedAt = stamp;
+    if (refund) this.recordRefund(order, refund, stamp);
+    else if (options.refund && (order.financialStatus === "AUTHORIZED" || order.financialStatus === "PENDING")) {
+      // Nothing was captured: the authorization is voided.
+      const authorization = order.transactions.find((t) => t.kind === "AUTHORIZATION");
+      if (authorization) this.addTransaction(order, { id: this.nextId(), kind: "VOID", status: "SUCCESS", amount: authorization.amount, parentId: authorization.id, createdAt: stamp, processedAt: stamp, test: order.test });
+      order.financialStatus = "VOIDED";
+    }
     const moves: [StoredQuantityName, number][] = options.restock === false ? [["committed", -1]] : [["committed", -1], ["available", +1]];
     const deltas = this.lineDeltas(order, picks, moves);
     if (deltas.length > 0) this.applyInventory({ reason: "restock", referenceDocumentUri: `gid://shopify/Order/${order.id}`, deltas });
     this.emit("orders/cancelled", payloads.order(this, order));
+    if (refund) this.emit("refunds/create", payloads.refund(this, order, refund));
     this.emit("orders/updated", payloads.order(this, order));
     return order;
   }
