@@ -25,7 +25,7 @@
  * Same options, same JSON: every choice comes from a seeded PRNG and `now`
  * (default 2026-12-01T12:00:00Z, fixed so that the default output never changes).
  */
-import { gid, prng, uuidFrom, zonedMidnight } from "../ids";
+import { gid, prng, zonedMidnight } from "../ids";
 import { lineShares, unitsValue } from "../money";
 import type {
   FinancialStatus,
@@ -56,9 +56,20 @@ export interface DemoSeedOptions {
   ordersPerDay?: number;
   /** The store's "now": the last order is before it. Default 2026-12-01T12:00:00Z. */
   now?: Date | number | string;
-  /** The app's functions (default: the peakguard-floor discount function). */
+  /** The app's functions (default: {@link APP_FUNCTIONS}, the extensions in extensions/). */
   functions?: ShopifyFunctionRecord[];
 }
+
+/**
+ * The app's function extensions (extensions/*), as the default seed lists them:
+ * what `shopifyFunctions` answers unless `functions` says otherwise.
+ */
+export const APP_FUNCTIONS: readonly ShopifyFunctionRecord[] = [
+  { id: "0191f0a2-3c4d-7e5f-8a6b-000000000001", title: "Peakguard floor", apiType: "discount", handle: "peakguard-floor" },
+  { id: "0191f0a2-3c4d-7e5f-8a6b-000000000002", title: "Peakguard checkout rules", apiType: "cart_checkout_validation", handle: "checkout-validation" },
+  { id: "0191f0a2-3c4d-7e5f-8a6b-000000000003", title: "Peakguard payment kill switches", apiType: "payment_customization", handle: "payment-kill-switch" },
+  { id: "0191f0a2-3c4d-7e5f-8a6b-000000000004", title: "Peakguard delivery kill switches", apiType: "delivery_customization", handle: "delivery-kill-switch" },
+];
 
 /** What the generator did on purpose, for tests and demos of the app's catalog checks. */
 export interface DemoReport {
@@ -481,7 +492,7 @@ class DemoBuilder {
     if (finalSale) tags.push("final-sale", "clearance");
     if (drop) tags.push("drop", "limited");
     if (this.chance(0.18)) tags.push(`bfcm-${this.today.slice(0, 4)}`);
-    const createdAt = this.nowMs - this.int(drop ? 10 : 60, 700) * DAY - this.int(0, 86_399) * 1000;
+    const createdAt = this.nowMs - this.int(drop ? 10 : 20, 700) * DAY - this.int(0, 86_399) * 1000;
     const isNew = this.nowMs - createdAt < 45 * DAY;
     if (isNew) tags.push("new");
     const collectionIds = [this.collectionId(family.collection)];
@@ -965,9 +976,7 @@ class DemoBuilder {
   }
 
   functions(): ShopifyFunctionRecord[] {
-    return (
-      this.options.functions ?? [{ id: uuidFrom(prng(this.options.seed ^ 0xf00d)), title: "Peakguard floor", apiType: "discount", handle: "peakguard-floor" }]
-    );
+    return (this.options.functions ?? APP_FUNCTIONS).map((fn) => ({ ...fn }));
   }
 }
 
