@@ -17,14 +17,66 @@ import { harness, IDS, shapeProblems, type Harness, type Json } from "./helpers"
 const ADMIN_DIR = fileURLToPath(new URL("../../graphql/admin/", import.meta.url));
 const schema = adminSchema();
 
-/** Variables for each app document, by file name. A new document needs an entry here. */
-const VARIABLES: Record<string, Record<string, unknown>> = {
+type Variables = Record<string, unknown>;
+
+const ORDER_1001 = "gid://shopify/Order/5400000000001";
+const ORDER_1002 = "gid://shopify/Order/5400000000002";
+
+/** The fulfillment line item of order #1001's merino line (2 units, fulfilled in the seed). */
+function merinoLine(h: Harness): string {
+  const body = h.gql(`{ order(id: "${ORDER_1001}") { fulfillments { fulfillmentLineItems(first: 5) { nodes { id lineItem { sku } } } } } }`);
+  const nodes = body.data?.order.fulfillments[0].fulfillmentLineItems.nodes as { id: string; lineItem: { sku: string } }[];
+  return nodes.find((n) => n.lineItem.sku === "PG-MERINO-01")!.id;
+}
+
+/** A return of one merino from order #1001: REQUESTED (returnRequest) or OPEN (returnCreate), with its line and reverse fulfillment order line. */
+function aReturn(h: Harness, status: "REQUESTED" | "OPEN"): { id: string; line: string; rfoLine: string | null } {
+  const input = { orderId: ORDER_1001, returnLineItems: [{ fulfillmentLineItemId: merinoLine(h), quantity: 1 }] };
+  const fields = `return { id returnLineItems(first: 1) { nodes { id } } reverseFulfillmentOrders(first: 1) { nodes { lineItems(first: 1) { nodes { id } } } } } userErrors { message }`;
+  const body =
+    status === "REQUESTED"
+      ? h.gql(`mutation($input: ReturnRequestInput!) { returnRequest(input: $input) { ${fields} } }`, { input }).data?.returnRequest
+      : h.gql(`mutation($input: ReturnInput!) { returnCreate(returnInput: $input) { ${fields} } }`, { input }).data?.returnCreate;
+  expect(body.userErrors).toEqual([]);
+  return {
+    id: body.return.id,
+    line: body.return.returnLineItems.nodes[0].id,
+    rfoLine: body.return.reverseFulfillmentOrders.nodes[0]?.lineItems.nodes[0].id ?? null,
+  };
+}
+
+function customization(h: Harness, kind: "payment" | "delivery"): string {
+  const name = `${kind}Customization`;
+  const type = kind === "payment" ? "PaymentCustomizationInput" : "DeliveryCustomizationInput";
+  const body = h.gql(`mutation($c: ${type}!) { ${name}Create(${name}: $c) { ${name} { id } userErrors { message } } }`, {
+    c: { functionHandle: `${kind}-kill-switch`, title: `Conformance ${kind}`, enabled: true },
+  }).data?.[`${name}Create`];
+  expect(body.userErrors).toEqual([]);
+  return body[name].id;
+}
+
+/**
+ * Variables for each app document, by file name — or a setup that makes the
+ * state the document needs and returns them. A new document needs an entry here.
+ */
+const VARIABLES: Record<string, Variables | ((h: Harness) => Variables | Promise<Variables>)> = {
   "ShopInfo.graphql": {},
+  "ShopMetafield.graphql": { namespace: "$app", key: "settings" },
   // 4 products x 100 variants stays under the 1,000-point single-query limit (5 does not: see throttle tests).
   "ProductsPage.graphql": { first: 4 },
   "LocationsPage.graphql": { first: 10, includeInactive: true },
   "InventoryLevelsPage.graphql": { locationId: IDS.brooklyn, first: 5, query: "updated_at:>'2026-01-01T00:00:00Z'" },
   "OrdersPage.graphql": { first: 3 },
+  "OrderStatuses.graphql": { ids: [ORDER_1001, ORDER_1002, "gid://shopify/Order/1"] },
+  "OrderReturnables.graphql": { orderId: ORDER_1001 },
+  "OrderCancel.graphql": {
+    orderId: ORDER_1002,
+    reason: "CUSTOMER",
+    restock: true,
+    notifyCustomer: false,
+    refundMethod: { originalPaymentMethodsRefund: true },
+    staffNote: "conformance",
+  },
   "WebhookSubscriptionsPage.graphql": { first: 10 },
   "MetafieldsSet.graphql": {
     metafields: [{ ownerId: IDS.shop, namespace: "$app:config", key: "rules", type: "json", value: '{"schemaVersion":1}' }],
@@ -54,8 +106,68 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
     },
   },
   "BulkOperationRunQuery.graphql": { query: "{ products { edges { node { id } } } }" },
-  // Filled in by the test from a bulk operation it starts.
-  "BulkOperationStatus.graphql": {},
+  "BulkOperationStatus.graphql": async (h) => {
+    const started = h.gql(`mutation { bulkOperationRunQuery(query: "{ locations { edges { node { id name } } } }") { bulkOperation { id } userErrors { message } } }`);
+    await h.api.bulk.whenIdle();
+    return { id: started.data?.bulkOperationRunQuery.bulkOperation.id };
+  },
+  "ReturnCalculate.graphql": (h) => ({
+    input: {
+      orderId: ORDER_1001,
+      returnLineItems: [{ fulfillmentLineItemId: merinoLine(h), quantity: 2, restockingFee: { percentage: 10 } }],
+      returnShippingFee: { amount: { amount: "7.50", currencyCode: "USD" } },
+    },
+  }),
+  "ReturnRequest.graphql": (h) => ({
+    input: { orderId: ORDER_1001, returnLineItems: [{ fulfillmentLineItemId: merinoLine(h), quantity: 1, returnReason: "SIZE_TOO_SMALL", customerNote: "Runs small" }] },
+  }),
+  "ReturnApproveRequest.graphql": (h) => ({ input: { id: aReturn(h, "REQUESTED").id, notifyCustomer: false } }),
+  "ReturnDeclineRequest.graphql": (h) => ({ input: { id: aReturn(h, "REQUESTED").id, declineReason: "FINAL_SALE", declineNote: "Final sale" } }),
+  "ReturnDetail.graphql": (h) => ({ id: aReturn(h, "OPEN").id }),
+  "ReturnDispose.graphql": (h) => ({
+    dispositionInputs: [{ reverseFulfillmentOrderLineItemId: aReturn(h, "OPEN").rfoLine, quantity: 1, dispositionType: "RESTOCKED", locationId: IDS.brooklyn }],
+  }),
+  "ReturnSuggestedRefund.graphql": (h) => {
+    const created = aReturn(h, "OPEN");
+    return { id: created.id, returnLineItems: [{ id: created.line, quantity: 1 }], refundShipping: { fullRefund: false } };
+  },
+  "ReturnProcess.graphql": (h) => {
+    const created = aReturn(h, "OPEN");
+    const sale = h.gql(`{ order(id: "${ORDER_1001}") { transactions { id kind } } }`).data?.order.transactions.find((t: Json) => t.kind === "SALE").id;
+    return {
+      input: {
+        returnId: created.id,
+        returnLineItems: [{ id: created.line, quantity: 1, dispositions: [{ reverseFulfillmentOrderLineItemId: created.rfoLine, quantity: 1, dispositionType: "RESTOCKED", locationId: IDS.brooklyn }] }],
+        financialTransfer: { issueRefund: { orderTransactions: [{ parentId: sale, transactionAmount: { amount: "97.92", currencyCode: "USD" } }] } },
+      },
+    };
+  },
+  "PaymentCustomizationCreate.graphql": {
+    paymentCustomization: {
+      functionHandle: "payment-kill-switch",
+      title: "Peakguard: payment kill switches",
+      enabled: true,
+      metafields: [{ namespace: "$app", key: "kill-switches", type: "json", value: '{"schemaVersion":1,"hide":[]}' }],
+    },
+  },
+  "PaymentCustomizationActivation.graphql": (h) => ({ ids: [customization(h, "payment")], enabled: false }),
+  "PaymentCustomizations.graphql": (h) => {
+    customization(h, "payment");
+    return { first: 10 };
+  },
+  "DeliveryCustomizationCreate.graphql": {
+    deliveryCustomization: {
+      functionHandle: "delivery-kill-switch",
+      title: "Peakguard: delivery kill switches",
+      enabled: true,
+      metafields: [{ namespace: "$app", key: "kill-switches", type: "json", value: '{"schemaVersion":1,"hide":[]}' }],
+    },
+  },
+  "DeliveryCustomizationActivation.graphql": (h) => ({ ids: [customization(h, "delivery")], enabled: false }),
+  "DeliveryCustomizations.graphql": (h) => {
+    customization(h, "delivery");
+    return { first: 10 };
+  },
 };
 
 const documents = existsSync(ADMIN_DIR) ? readdirSync(ADMIN_DIR).filter((name) => name.endsWith(".graphql")) : [];
@@ -76,14 +188,14 @@ describe("the app's Admin documents against the emulator", () => {
   it.each(documents.filter((name) => name in VARIABLES))("%s validates, runs without errors and matches the schema", async (name) => {
     const source = readFileSync(`${ADMIN_DIR}${name}`, "utf8");
     expect(validate(schema, parse(source))).toEqual([]);
-    let variables = VARIABLES[name] as Record<string, unknown>;
-    if (name === "BulkOperationStatus.graphql") {
-      const started = h.gql(`mutation { bulkOperationRunQuery(query: "{ locations { edges { node { id name } } } }") { bulkOperation { id } userErrors { message } } }`);
-      variables = { id: started.data?.bulkOperationRunQuery.bulkOperation.id };
-      await h.api.bulk.whenIdle();
-    }
+    const entry = VARIABLES[name] as Variables | ((h: Harness) => Variables | Promise<Variables>);
+    const variables = typeof entry === "function" ? await entry(h) : entry;
     const body = h.gql(source, variables);
     expect(body.errors).toBeUndefined();
+    // A mutation's userErrors must be empty: the variables describe a change the emulator accepts.
+    for (const payload of Object.values((body.data ?? {}) as Record<string, Json>)) {
+      for (const key of ["userErrors", "orderCancelUserErrors"]) if (payload && key in payload) expect(payload[key]).toEqual([]);
+    }
     expect(shapeProblems(schema, source, body.data)).toEqual([]);
     expect(body.extensions?.cost?.requestedQueryCost).toBeGreaterThan(0);
   });
