@@ -386,12 +386,15 @@ export function processReturn(
     async () => {
       let row = await loadCase(ctx, input.caseId);
       if (!row) return refuse("not_found", `no RMA ${input.caseId} in ${ctx.shop}`);
-      // Receiving is implied by inspecting: move through "receive" first when the parcel was not marked received.
+      // Receiving is implied by inspecting: the RMA moves through "receive" first when the parcel was not marked received.
+      let status = caseStatus(row);
+      const path: RmaStatus[] = [status];
       for (const event of ["receive", "inspect"] as const) {
-        const status = caseStatus(row);
-        if (event === "receive" && (status === "received" || status === "inspected")) continue;
+        if (event === "receive" && status === "received") continue;
         const check = rmaTransition(row.rmaNumber, status, event, rmaFacts(row));
         if (!check.ok) return refuse(check.code, check.message);
+        status = check.to;
+        path.push(status);
       }
       const lines = caseLines(row);
       for (const entry of input.lines) {
@@ -481,6 +484,7 @@ export function processReturn(
           dispositions: plan.inputs,
           restockedOutsideDispositions: adjusted,
           refund: refundNote,
+          statuses: path,
         },
         idempotencyKey: input.idempotencyKey,
       });
