@@ -25,6 +25,11 @@
  * Same options, same JSON: every choice comes from a seeded PRNG and `now`
  * (default 2026-12-01T12:00:00Z, fixed so that the default output never changes).
  */
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
 import { gid, prng, zonedMidnight } from "../ids";
 import { lineShares, unitsValue } from "../money";
 import type {
@@ -56,20 +61,46 @@ export interface DemoSeedOptions {
   ordersPerDay?: number;
   /** The store's "now": the last order is before it. Default 2026-12-01T12:00:00Z. */
   now?: Date | number | string;
-  /** The app's functions (default: {@link APP_FUNCTIONS}, the extensions in extensions/). */
+  /** The app's functions (default: {@link appFunctions}, the extensions in extensions/). */
   functions?: ShopifyFunctionRecord[];
 }
 
+/** The Function API a target belongs to, as ShopifyFunction.apiType names it. */
+const TARGET_API_TYPES: Record<string, string> = {
+  "cart.lines.discounts.generate.run": "discount",
+  "cart.delivery-options.discounts.generate.run": "discount",
+  "cart.validations.generate.run": "cart_checkout_validation",
+  "cart.payment-methods.transform.run": "payment_customization",
+  "cart.delivery-options.transform.run": "delivery_customization",
+  "cart.fulfillment-groups.location-rankings.generate.run": "order_routing_location_rule",
+  "cart.fulfillment-constraints.generate.run": "fulfillment_constraints",
+  "cart.transform.run": "cart_transform",
+};
+
 /**
- * The app's function extensions (extensions/*), as the default seed lists them:
- * what `shopifyFunctions` answers unless `functions` says otherwise.
+ * The app's function extensions (`extensions/<name>/shopify.extension.toml`) as
+ * seed functions: handle, title (the extension's name), description, apiType from
+ * its first target, and an id derived from the handle (stable across runs).
+ * Extensions with a target of an unknown API are left out.
  */
-export const APP_FUNCTIONS: readonly ShopifyFunctionRecord[] = [
-  { id: "0191f0a2-3c4d-7e5f-8a6b-000000000001", title: "Peakguard floor", apiType: "discount", handle: "peakguard-floor" },
-  { id: "0191f0a2-3c4d-7e5f-8a6b-000000000002", title: "Peakguard checkout rules", apiType: "cart_checkout_validation", handle: "checkout-validation" },
-  { id: "0191f0a2-3c4d-7e5f-8a6b-000000000003", title: "Peakguard payment kill switches", apiType: "payment_customization", handle: "payment-kill-switch" },
-  { id: "0191f0a2-3c4d-7e5f-8a6b-000000000004", title: "Peakguard delivery kill switches", apiType: "delivery_customization", handle: "delivery-kill-switch" },
-];
+export function appFunctions(root: string = fileURLToPath(new URL("../../", import.meta.url))): ShopifyFunctionRecord[] {
+  const dir = join(root, "extensions");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "shopify.extension.toml")))
+    .map((entry) => readFileSync(join(dir, entry.name, "shopify.extension.toml"), "utf8"))
+    .flatMap((toml): ShopifyFunctionRecord[] => {
+      const value = (key: string): string | undefined => new RegExp(`^\\s*${key}\\s*=\\s*"([^"]*)"`, "m").exec(toml)?.[1];
+      const handle = value("handle");
+      const apiType = TARGET_API_TYPES[value("target") ?? ""];
+      if (!handle || !apiType) return [];
+      const hex = createHash("sha256").update(`peakguard-function:${handle}`).digest("hex");
+      const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+      const description = value("description");
+      return [{ id, title: value("name") ?? handle, apiType, handle, ...(description !== undefined ? { description } : {}) }];
+    })
+    .sort((a, b) => (a.handle < b.handle ? -1 : 1));
+}
 
 /** What the generator did on purpose, for tests and demos of the app's catalog checks. */
 export interface DemoReport {
@@ -976,7 +1007,7 @@ class DemoBuilder {
   }
 
   functions(): ShopifyFunctionRecord[] {
-    return (this.options.functions ?? APP_FUNCTIONS).map((fn) => ({ ...fn }));
+    return (this.options.functions ?? appFunctions()).map((fn) => ({ ...fn }));
   }
 }
 

@@ -12,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { API_VERSION } from "../../app/api-version";
 import { adminSchema, adminSchemaPath } from "../../emulator/schema";
-import { harness, IDS, shapeProblems, type Harness, type Json } from "./helpers";
+import { appFunctions } from "../../emulator/seed/generate";
+import { harness, IDS, SEED, shapeProblems, type Harness, type Json } from "./helpers";
 
 const ADMIN_DIR = fileURLToPath(new URL("../../graphql/admin/", import.meta.url));
 const schema = adminSchema();
@@ -175,7 +176,8 @@ const documents = existsSync(ADMIN_DIR) ? readdirSync(ADMIN_DIR).filter((name) =
 describe("the app's Admin documents against the emulator", () => {
   let h: Harness;
   beforeEach(() => {
-    h = harness();
+    // The default seed with the app's function extensions declared (customizations name them by handle).
+    h = harness({ seed: { ...SEED, functions: appFunctions() } });
   });
   afterEach(async () => {
     await h.api.bulk.dispose();

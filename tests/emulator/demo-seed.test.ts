@@ -14,9 +14,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AdminApi } from "../../emulator/graphql";
 import { unfulfilled, type SeedFile } from "../../emulator/model";
 import { adminSchema } from "../../emulator/schema";
-import { APP_FUNCTIONS, DEFAULT_DEMO_NOW, generateDemo, generateDemoSeed, gs1CheckDigit, isValidGtin, type DemoReport } from "../../emulator/seed/generate";
+import { appFunctions, DEFAULT_DEMO_NOW, generateDemo, generateDemoSeed, gs1CheckDigit, isValidGtin, type DemoReport } from "../../emulator/seed/generate";
 import { Store } from "../../emulator/store";
-import { SEED, shapeProblems, type Json } from "./helpers";
+import { shapeProblems, type Json } from "./helpers";
 
 const schema = adminSchema();
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -166,15 +166,19 @@ describe("generateDemoSeed", () => {
   });
 });
 
-describe("the app's functions in the seeds", () => {
-  it("the default seed and the generator list every function extension (extensions/*/shopify.extension.toml) by handle", () => {
+describe("the app's functions in the demo store", () => {
+  it("are the function extensions (extensions/*/shopify.extension.toml), by handle, with the API of their target", () => {
     const handles = readdirSync(`${ROOT}extensions`, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => /^handle\s*=\s*"([^"]+)"/m.exec(readFileSync(`${ROOT}extensions/${entry.name}/shopify.extension.toml`, "utf8"))?.[1])
       .filter((handle): handle is string => !!handle)
       .sort();
-    expect(APP_FUNCTIONS.map((f) => f.handle).sort()).toEqual(handles);
-    expect((SEED.functions ?? []).map(({ id, title, apiType, handle }) => ({ id, title, apiType, handle }))).toEqual(APP_FUNCTIONS);
+    const functions = appFunctions();
+    expect(functions.map((f) => f.handle)).toEqual(handles);
+    expect(functions.find((f) => f.handle === "peakguard-floor")).toMatchObject({ title: "Peakguard floor", apiType: "discount" });
+    expect(new Set(functions.map((f) => f.id)).size).toBe(functions.length);
+    expect(seed.functions).toEqual(functions);
+    expect(appFunctions("/nowhere")).toEqual([]);
   });
 });
 
@@ -214,12 +218,7 @@ describe("the demo store through the Admin API", () => {
       reverseFulfillmentOrders: { nodes: [{ status: "CLOSED" }] },
     });
     expect(["PARTIALLY_REFUNDED", "REFUNDED"]).toContain(body.data?.return.order.displayFinancialStatus);
-    expect(body.data?.shopifyFunctions.nodes).toEqual([
-      { handle: "peakguard-floor", apiType: "discount" },
-      { handle: "checkout-validation", apiType: "cart_checkout_validation" },
-      { handle: "payment-kill-switch", apiType: "payment_customization" },
-      { handle: "delivery-kill-switch", apiType: "delivery_customization" },
-    ]);
+    expect(body.data?.shopifyFunctions.nodes).toEqual(appFunctions().slice(0, 5).map(({ handle, apiType }) => ({ handle, apiType })));
   });
 });
 
