@@ -158,6 +158,7 @@ const SHOP_TABLES = [
   "restockEvent",
   "staffAction",
   "returnPolicySetting",
+  "checkoutRuleCheck",
   "shop",
 ] as const;
 
