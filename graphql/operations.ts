@@ -75,6 +75,14 @@ import type {
   ReturnProcessMutationVariables,
   ReturnDisposeMutation,
   ReturnDisposeMutationVariables,
+  ValidationCreateMutation,
+  ValidationCreateMutationVariables,
+  ValidationLookupVariantsQuery,
+  ValidationLookupVariantsQueryVariables,
+  ValidationUpdateMutation,
+  ValidationUpdateMutationVariables,
+  ValidationsQuery,
+  ValidationsQueryVariables,
 } from "./generated/admin.types";
 
 /** A document as codegen describes it: one named query or mutation. */
@@ -157,3 +165,9 @@ export const ReturnApproveRequest = op<ReturnApproveRequestMutation, ReturnAppro
 export const ReturnDeclineRequest = op<ReturnDeclineRequestMutation, ReturnDeclineRequestMutationVariables>(documents.ReturnDeclineRequestDocument);
 export const ReturnProcess = op<ReturnProcessMutation, ReturnProcessMutationVariables>(documents.ReturnProcessDocument);
 export const ReturnDispose = op<ReturnDisposeMutation, ReturnDisposeMutationVariables>(documents.ReturnDisposeDocument);
+
+// Checkout rules (app/services/validation)
+export const Validations = op<ValidationsQuery, ValidationsQueryVariables>(documents.ValidationsDocument);
+export const ValidationCreate = op<ValidationCreateMutation, ValidationCreateMutationVariables>(documents.ValidationCreateDocument);
+export const ValidationUpdate = op<ValidationUpdateMutation, ValidationUpdateMutationVariables>(documents.ValidationUpdateDocument);
+export const ValidationLookupVariants = op<ValidationLookupVariantsQuery, ValidationLookupVariantsQueryVariables>(documents.ValidationLookupVariantsDocument);

@@ -199,6 +199,34 @@ export const ShopMetafieldDocument = {
   source: "query ShopMetafield($namespace: String!, $key: String!) {\n  shop {\n    id\n    ianaTimezone\n    metafield(namespace: $namespace, key: $key) {\n      id\n      namespace\n      key\n      type\n      value\n      compareDigest\n      updatedAt\n    }\n  }\n}",
 } as const;
 
+export const ValidationCreateDocument = {
+  name: "ValidationCreate",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation ValidationCreate($validation: ValidationCreateInput!) {\n  validationCreate(validation: $validation) {\n    validation {\n      id\n      title\n      enabled\n      blockOnFailure\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const ValidationLookupVariantsDocument = {
+  name: "ValidationLookupVariants",
+  kind: "query",
+  idempotent: false,
+  source: "query ValidationLookupVariants($ids: [ID!]!) {\n  nodes(ids: $ids) {\n    ... on ProductVariant {\n      id\n      sku\n      title\n      price\n      product {\n        title\n      }\n      atp: metafield(namespace: \"$app:peakguard\", key: \"atp\") {\n        jsonValue\n      }\n    }\n  }\n}",
+} as const;
+
+export const ValidationUpdateDocument = {
+  name: "ValidationUpdate",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation ValidationUpdate($id: ID!, $validation: ValidationUpdateInput!) {\n  validationUpdate(id: $id, validation: $validation) {\n    validation {\n      id\n      title\n      enabled\n      blockOnFailure\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const ValidationsDocument = {
+  name: "Validations",
+  kind: "query",
+  idempotent: false,
+  source: "query Validations($first: Int!) {\n  validations(first: $first) {\n    nodes {\n      id\n      title\n      enabled\n      blockOnFailure\n      shopifyFunction {\n        id\n        handle\n        apiType\n      }\n      rules: metafield(namespace: \"$app:peakguard\", key: \"rules\") {\n        value\n        updatedAt\n      }\n      ticks: metafield(namespace: \"$app:peakguard\", key: \"ticks\") {\n        value\n        updatedAt\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
+} as const;
+
 export const WebhookSubscriptionsPageDocument = {
   name: "WebhookSubscriptionsPage",
   kind: "query",
