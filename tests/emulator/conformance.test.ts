@@ -46,6 +46,19 @@ function aReturn(h: Harness, status: "REQUESTED" | "OPEN"): { id: string; line: 
   };
 }
 
+const VALIDATION_METAFIELDS = [
+  { namespace: "$app:peakguard", key: "rules", type: "json", value: '{"schemaVersion":1,"rules":[]}' },
+  { namespace: "$app:peakguard", key: "ticks", type: "json", value: '{"schemaVersion":1,"ticks":[]}' },
+];
+
+function validation(h: Harness): string {
+  const body = h.gql(`mutation($v: ValidationCreateInput!) { validationCreate(validation: $v) { validation { id } userErrors { message } } }`, {
+    v: { functionHandle: "checkout-validation", title: "Conformance rules", enable: true, blockOnFailure: true, metafields: VALIDATION_METAFIELDS },
+  }).data?.validationCreate;
+  expect(body.userErrors).toEqual([]);
+  return body.validation.id;
+}
+
 function customization(h: Harness, kind: "payment" | "delivery"): string {
   const name = `${kind}Customization`;
   const type = kind === "payment" ? "PaymentCustomizationInput" : "DeliveryCustomizationInput";
@@ -169,6 +182,18 @@ const VARIABLES: Record<string, Variables | ((h: Harness) => Variables | Promise
     customization(h, "delivery");
     return { first: 10 };
   },
+  "ValidationCreate.graphql": {
+    validation: { functionHandle: "checkout-validation", title: "Peakguard checkout rules", enable: true, blockOnFailure: true, metafields: VALIDATION_METAFIELDS },
+  },
+  "ValidationUpdate.graphql": (h) => ({
+    id: validation(h),
+    validation: { title: "Peakguard checkout rules", enable: true, blockOnFailure: false, metafields: VALIDATION_METAFIELDS },
+  }),
+  "Validations.graphql": (h) => {
+    validation(h);
+    return { first: 10 };
+  },
+  "ValidationLookupVariants.graphql": { ids: [IDS.jacketSmall, IDS.merinoVariant, "gid://shopify/ProductVariant/1"] },
 };
 
 const documents = existsSync(ADMIN_DIR) ? readdirSync(ADMIN_DIR).filter((name) => name.endsWith(".graphql")) : [];
