@@ -35,8 +35,12 @@ export interface RoutingLocation {
 
 export interface RoutingLine {
   quantity: number;
-  /** ATP by location key, or null when unknown (not published for this variant). */
-  atp: Record<string, number> | null;
+  /**
+   * ATP by location key, or null when unknown (not published for this variant). A key that
+   * is missing or not a number counts as 0. The function passes the metafield's own
+   * byLocation object (no copy: every allocation costs instructions inside a function).
+   */
+  atp: Readonly<Record<string, unknown>> | null;
 }
 
 export interface RoutingGroup {
@@ -93,26 +97,35 @@ function chooseOrder(config: RoutingConfig, candidates: readonly Candidate[]): S
 }
 
 function covers(line: RoutingLine, key: string): boolean {
-  return (line.atp?.[key] ?? 0) >= line.quantity;
+  const atp = line.atp ? line.atp[key] : undefined;
+  return typeof atp === "number" && atp >= line.quantity;
 }
 
 export function rankGroup(group: RoutingGroup, locations: readonly RoutingLocation[], config: RoutingConfig): GroupRanking {
   const none = (note: string): GroupRanking => ({ groupHandle: group.handle, ranked: [], decidedBy: null, note });
-  if (group.lines.length === 0) return none("no lines");
-  if (group.lines.some((line) => line.atp === null)) return none("ATP unknown for a line: Shopify's routing applies");
+  const lines = group.lines;
+  if (lines.length === 0) return none("no lines");
+  for (const line of lines) if (line.atp === null) return none("ATP unknown for a line: Shopify's routing applies");
 
   const byHandle = new Map(locations.map((l) => [l.handle, l]));
   const candidates: Candidate[] = [];
+  /** coverage[c]: indices of the lines candidate c can fulfil — computed once (each check costs instructions in a function). */
+  const coverage: number[][] = [];
   for (const handle of group.locationHandles) {
     const loc = byHandle.get(handle);
     if (!loc || candidates.some((c) => c.loc.handle === handle)) continue;
+    const covered: number[] = [];
+    for (let i = 0; i < lines.length; i++) if (covers(lines[i]!, loc.key)) covered.push(i);
+    if (covered.length === 0) continue; // can fulfil nothing: never ranked
     const distance =
       group.address && loc.lat !== null && loc.lng !== null ? haversineKm(group.address, { lat: loc.lat, lng: loc.lng }) : null;
     const cost = config.cost[loc.key];
     candidates.push({ loc, distance, cost: cost === undefined ? null : cost });
+    coverage.push(covered);
   }
+  if (candidates.length === 0) return none("no location has ATP for any line");
 
-  const full = candidates.filter((c) => group.lines.every((line) => covers(line, c.loc.key)));
+  const full = candidates.filter((_, c) => coverage[c]!.length === lines.length);
   if (full.length > 0) {
     const order = chooseOrder(config, full);
     const ranked = [...full].sort(COMPARATORS[order]).map((c) => c.loc.handle);
@@ -122,25 +135,27 @@ export function rankGroup(group: RoutingGroup, locations: readonly RoutingLocati
   }
 
   // Must split: greedy cover of the lines by units, ties by the strategy's order.
-  const partial = candidates.filter((c) => group.lines.some((line) => covers(line, c.loc.key)));
-  if (partial.length === 0) return none("no location has ATP for any line");
-  const order = chooseOrder(config, partial);
+  const order = chooseOrder(config, candidates);
   const compare = COMPARATORS[order];
-  let remaining = group.lines.map((_, i) => i);
-  const pool = [...partial];
+  const done: boolean[] = lines.map(() => false);
+  const pool = candidates.map((_, c) => c);
   const ranked: string[] = [];
-  while (remaining.length > 0 && pool.length > 0) {
-    let best: { c: Candidate; units: number } | null = null;
+  for (;;) {
+    let best = -1;
+    let bestUnits = 0;
     for (const c of pool) {
-      const units = remaining.reduce((sum, i) => sum + (covers(group.lines[i]!, c.loc.key) ? group.lines[i]!.quantity : 0), 0);
-      if (units === 0) continue;
-      if (!best || units > best.units || (units === best.units && compare(c, best.c) < 0)) best = { c, units };
+      let units = 0;
+      for (const i of coverage[c]!) if (!done[i]) units += lines[i]!.quantity;
+      if (units > bestUnits || (units === bestUnits && units > 0 && compare(candidates[c]!, candidates[best]!) < 0)) {
+        best = c;
+        bestUnits = units;
+      }
     }
-    if (!best) break;
-    ranked.push(best.c.loc.handle);
-    pool.splice(pool.indexOf(best.c), 1);
-    remaining = remaining.filter((i) => !covers(group.lines[i]!, best.c.loc.key));
+    if (best < 0) break;
+    ranked.push(candidates[best]!.loc.handle);
+    pool.splice(pool.indexOf(best), 1);
+    for (const i of coverage[best]!) done[i] = true;
   }
-  ranked.push(...pool.sort(compare).map((c) => c.loc.handle));
+  ranked.push(...pool.map((c) => candidates[c]!).sort(compare).map((c) => c.loc.handle));
   return { groupHandle: group.handle, ranked, decidedBy: "splitCover", note: `no location fulfils every line; greedy cover, ties by ${order}` };
 }
