@@ -1,0 +1,450 @@
+/**
+ * The peak drill's engine: a realistic drop replayed into the store emulator at a fixed rate
+ * for a bounded time, with Shopify's delivery behaviour on (duplicates, reordering, retries),
+ * every webhook going over loopback HTTP to the app under drill; then the numbers.
+ *
+ *   const results = await runDrill({ seed, ordersPerMinute: 3000, durationMs: 60_000, startApp });
+ *
+ * What is measured, and where:
+ * - ack: each delivery attempt's time from the emulator's fetch() to the app's HTTP answer,
+ *   timed by wrapping globalThis.fetch in this process (the emulator's sender calls it): what
+ *   Shopify would wait. The drill process's own event-loop delay is reported next to it.
+ * - processing lag: WebhookEvent.receivedAt → processedAt, read from the app's database.
+ * - loss: event ids the emulator emitted (every X-Shopify-Event-Id it tried to deliver, plus
+ *   events it never tried) minus event ids in the app's event log. `injectDrops` answers 200
+ *   for N deliveries WITHOUT passing them to the app (a receiver that acknowledges and loses):
+ *   the loss check must then fail.
+ * - ATP read p99: the app's ATP read (app/services/inventory/atp.server.ts, when present) on
+ *   the app's database during the load.
+ * - checkout p99 per function: the checkout simulator in a worker thread (its own store from
+ *   the seed, the kill-switch metafield at a typical peak state), one function at a time.
+ *
+ * Everything is bounded: the load loop by durationMs, draining by drainTimeoutMs.
+ */
+import { createServer } from "node:net";
+import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
+import type { PrismaClient } from "@prisma/client";
+import { startEmulator, type RunningEmulator } from "../../emulator/server";
+import type { SeedFile } from "../../emulator/model";
+import { createReturn } from "../../emulator/returns";
+import type { WebhookKnobs } from "../../emulator/webhooks";
+import { lossCheck, summarize, type DrillResults, type Summary } from "../../app/domain/peak/drill";
+import { prng } from "../../emulator/ids";
+
+export interface AppUnderDrill {
+  /** Base URL; webhooks go to `${url}/webhooks/<topic>`. */
+  url: string;
+  /** A client on the app's database, for reading its event log (and ATP). */
+  prisma: PrismaClient;
+  /** The backlog cap the receiver enforces, if any, and what it does there. */
+  backpressure: { cap: number | null; note: string };
+  close(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  port: number;
+  emulatorUrl: string;
+  accessToken: string;
+  apiSecret: string;
+  shop: string;
+}
+
+export interface DrillMix {
+  /** Share of created orders cancelled a little later. */
+  cancelRate: number;
+  /** Share of created orders fulfilled, then returned (returns/request). */
+  returnRate: number;
+  /** Share of created orders fulfilled and refunded with restock. */
+  refundRate: number;
+  /** Inventory adjustments (restocks) per second. */
+  inventoryPerSecond: number;
+}
+
+export const DEFAULT_MIX: DrillMix = { cancelRate: 0.03, returnRate: 0.02, refundRate: 0.01, inventoryPerSecond: 10 };
+
+export interface DrillOptions {
+  seed: SeedFile;
+  /** Orders per minute to create (already 1.5 × the configured peak). */
+  ordersPerMinute: number;
+  durationMs: number;
+  startApp: (options: StartAppOptions) => Promise<AppUnderDrill>;
+  mix?: Partial<DrillMix>;
+  /** The emulator's delivery knobs; default 5% duplicates, 250 ms reordering, fast retries. */
+  webhooks?: Partial<WebhookKnobs> & { seed?: number };
+  /** Topics the app subscribes to (null: every topic). */
+  topics?: string[] | null;
+  /** Acknowledge N deliveries without passing them to the app (loss-check self-test). */
+  injectDrops?: number;
+  drainTimeoutMs?: number;
+  /** Checkout simulator sampling in a worker thread; null disables it. */
+  checkout?: { intervalMs: number; functions: string[] } | null;
+  /** An ATP read to time during the load, or null. */
+  atpRead?: ((prisma: PrismaClient, shop: string) => Promise<unknown>) | null;
+  atpIntervalMs?: number;
+  randomSeed?: number;
+  log?: (message: string) => void;
+}
+
+export interface DrillRun {
+  results: DrillResults;
+  startedAt: Date;
+  finishedAt: Date;
+  shop: string;
+}
+
+interface Attempt {
+  eventId: string;
+  topic: string;
+  status: number | null;
+  ms: number;
+  dropped: boolean;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Wraps globalThis.fetch to time webhook deliveries to the app (and drop N, when asked). */
+function instrumentFetch(appUrl: string, injectDrops: number): { attempts: Attempt[]; reset(): void; restore(): void; dropped: string[] } {
+  const original = globalThis.fetch;
+  const state = { attempts: [] as Attempt[], dropped: [] as string[], dropsLeft: injectDrops, armed: false };
+  const prefix = `${appUrl.replace(/\/+$/, "")}/webhooks/`;
+  globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith(prefix)) return original(input, init);
+    const headers = new Headers(init?.headers);
+    const eventId = headers.get("x-shopify-event-id") ?? "";
+    const topic = headers.get("x-shopify-topic") ?? url.slice(prefix.length);
+    // The self-test: an orders/create event acknowledged and never stored — its first delivery
+    // and every later one (duplicates, retries), so the app really never sees it.
+    const pick = state.armed && state.dropsLeft > 0 && topic === "orders/create" && !state.attempts.some((a) => a.eventId === eventId);
+    if (pick) {
+      state.dropsLeft -= 1;
+      state.dropped.push(eventId);
+    }
+    if (state.dropped.includes(eventId)) {
+      state.attempts.push({ eventId, topic, status: 200, ms: 0, dropped: true });
+      return new Response(null, { status: 200 });
+    }
+    const started = performance.now();
+    try {
+      const response = await original(input, init);
+      state.attempts.push({ eventId, topic, status: response.status, ms: performance.now() - started, dropped: false });
+      return response;
+    } catch (error) {
+      state.attempts.push({ eventId, topic, status: null, ms: performance.now() - started, dropped: false });
+      throw error;
+    }
+  };
+  return {
+    attempts: state.attempts,
+    dropped: state.dropped,
+    reset() {
+      state.attempts.length = 0;
+      state.armed = true;
+    },
+    restore() {
+      globalThis.fetch = original;
+    },
+  };
+}
+
+interface StockedVariant {
+  variantId: number;
+  itemId: number;
+  locationId: number;
+}
+
+function stockedVariants(emulator: RunningEmulator, limit: number): StockedVariant[] {
+  const dump = emulator.store.dump() as unknown as {
+    variants: { id: number; inventoryItemId: number }[];
+    inventoryLevels: { itemId: number; locationId: number }[];
+    locations: { id: number; isActive: boolean; fulfillsOnlineOrders?: boolean }[];
+    inventoryItems: { id: number; tracked: boolean }[];
+  };
+  const active = dump.locations.filter((l) => l.isActive).map((l) => l.id);
+  const firstLocation = active[0];
+  const tracked = new Set(dump.inventoryItems.filter((i) => i.tracked).map((i) => i.id));
+  const out: StockedVariant[] = [];
+  for (const v of dump.variants) {
+    if (!tracked.has(v.inventoryItemId)) continue;
+    const level = dump.inventoryLevels.find((l) => l.itemId === v.inventoryItemId && l.locationId === firstLocation);
+    if (level) out.push({ variantId: v.id, itemId: v.inventoryItemId, locationId: level.locationId });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+async function waitFor(predicate: () => Promise<boolean>, timeoutMs: number, everyMs = 200): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await predicate()) return true;
+    await sleep(everyMs);
+  }
+  return predicate();
+}
+
+const UNFINISHED = ["received", "processing", "retrying"];
+
+export async function runDrill(options: DrillOptions): Promise<DrillRun> {
+  const log = options.log ?? (() => undefined);
+  const mix = { ...DEFAULT_MIX, ...options.mix };
+  const random = prng(options.randomSeed ?? 20261127);
+  const shop = options.seed.shop.myshopifyDomain;
+  const apiSecret = `drill-${Math.floor(random() * 1e12).toString(16)}`;
+  const accessToken = `shpat_drill_${Math.floor(random() * 1e12).toString(16)}`;
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  const notes: string[] = [];
+
+  const knobs: Partial<WebhookKnobs> & { seed?: number } = {
+    duplicateProbability: 0.05,
+    duplicateCount: 1,
+    reorderWindowMs: 250,
+    // Retries come back in seconds, not hours (a 503 at the cap is retried within the drill).
+    timeScale: 0.01,
+    seed: 7,
+    ...options.webhooks,
+    topics: options.topics ?? null,
+  };
+  const emulator = await startEmulator({
+    seed: options.seed,
+    appUrl,
+    apiSecret,
+    accessToken,
+    webhooks: knobs,
+    throttle: { maximumAvailable: 10_000, restoreRate: 1_000 },
+  });
+  const fetchLog = instrumentFetch(appUrl, options.injectDrops ?? 0);
+  let app: AppUnderDrill | null = null;
+  let worker: Worker | null = null;
+  try {
+    app = await options.startApp({ port, emulatorUrl: emulator.url, accessToken, apiSecret, shop });
+    log(`app under drill on ${app.url}; emulator on ${emulator.url}`);
+
+    // Warm-up: stock up the variants the drop sells (their webhooks are delivered and processed
+    // before measuring starts).
+    const pool = stockedVariants(emulator, 200);
+    if (pool.length === 0) throw new Error("the seed has no tracked variant stocked at an active location");
+    emulator.store.applyInventory({
+      reason: "received",
+      referenceDocumentUri: "peakguard://drill/warm-up",
+      deltas: pool.map((v) => ({ itemId: v.itemId, locationId: v.locationId, name: "available" as const, delta: 1_000_000 })),
+    });
+    await emulator.webhooks.flush();
+    const appDb = app.prisma;
+    await waitFor(async () => (await appDb.webhookEvent.count({ where: { shop, status: { in: UNFINISHED } } })) === 0, 30_000);
+
+    // Measure from here.
+    fetchLog.reset();
+    const statsBefore = emulator.webhooks.stats();
+    let emittedAfter = 0;
+    const byTopic: Record<string, number> = {};
+    const topicFilter = knobs.topics ? new Set(knobs.topics) : null;
+    const unsubscribe = emulator.store.on((event) => {
+      if (topicFilter && !topicFilter.has(event.topic)) return;
+      emittedAfter += 1;
+      byTopic[event.topic] = (byTopic[event.topic] ?? 0) + 1;
+    });
+
+    if (options.checkout) {
+      worker = new Worker(path.resolve(import.meta.dirname, "checkout-worker.ts"), {
+        workerData: { seed: options.seed, intervalMs: options.checkout.intervalMs, functions: options.checkout.functions },
+        execArgv: ["--import", "tsx"],
+      });
+      worker.on("error", (error) => notes.push(`checkout worker: ${error.message}`));
+    }
+
+    const eld = monitorEventLoopDelay({ resolution: 10 });
+    eld.enable();
+    const orderRate = options.ordersPerMinute / 60_000; // per ms
+    const inventoryRate = mix.inventoryPerSecond / 1000;
+    const counts = { created: 0, cancelled: 0, returned: 0, refunded: 0, inventoryUpdates: 0 };
+    const followUps: { at: number; run: () => void }[] = [];
+    const atpMs: number[] = [];
+    let atpError: string | null = null;
+    const atpRead = options.atpRead ?? null;
+    const atpEvery = options.atpIntervalMs ?? 100;
+    const started = performance.now();
+    const startedAt = new Date();
+    let nextAtp = 0;
+    let atpBusy = false;
+    log(`load: ${options.ordersPerMinute} orders/min for ${options.durationMs / 1000} s`);
+    // Bounded: one pass every ~5 ms until durationMs has elapsed.
+    for (let elapsed = 0; elapsed < options.durationMs; elapsed = performance.now() - started) {
+      const dueOrders = Math.floor(elapsed * orderRate) - counts.created;
+      for (let i = 0; i < dueOrders; i++) {
+        const lines = 1 + Math.floor(random() * 3);
+        const lineItems = Array.from({ length: lines }, () => ({ variantId: pool[Math.floor(random() * pool.length)]!.variantId, quantity: 1 + Math.floor(random() * 2) }));
+        const order = emulator.store.createOrder({ lineItems, financialStatus: "PAID", email: `buyer${counts.created}@drill.example`, tags: ["drill"] });
+        counts.created += 1;
+        const roll = random();
+        if (roll < mix.cancelRate) {
+          followUps.push({ at: elapsed + 500 + random() * 2000, run: () => (emulator.store.cancelOrder(order.id, { reason: "CUSTOMER", restock: true }), (counts.cancelled += 1)) });
+        } else if (roll < mix.cancelRate + mix.returnRate) {
+          followUps.push({
+            at: elapsed + 1000 + random() * 3000,
+            run: () => {
+              const fulfilled = emulator.store.fulfillOrder(order.id);
+              const line = fulfilled.fulfillments[0]?.lines[0];
+              const lineItem = fulfilled.lineItems.find((l) => l.id === line?.lineItemId);
+              if (line && lineItem) {
+                createReturn(emulator.store, {
+                  order: fulfilled,
+                  status: "REQUESTED",
+                  lines: [{ fulfillmentLineItemId: line.id, line: lineItem, quantity: 1, restockingFeePercentage: null, returnReason: "SIZE_TOO_SMALL", returnReasonNote: "", customerNote: null }],
+                  shippingFee: null,
+                });
+                counts.returned += 1;
+              }
+            },
+          });
+        } else if (roll < mix.cancelRate + mix.returnRate + mix.refundRate) {
+          followUps.push({
+            at: elapsed + 1000 + random() * 3000,
+            run: () => {
+              const line = order.lineItems[0];
+              if (line) {
+                emulator.store.refundOrder(order.id, { lines: [{ lineItemId: line.id, quantity: 1, restock: true }], note: "drill refund" });
+                counts.refunded += 1;
+              }
+            },
+          });
+        }
+      }
+      const dueInventory = Math.floor(elapsed * inventoryRate) - counts.inventoryUpdates;
+      for (let i = 0; i < dueInventory; i++) {
+        const v = pool[Math.floor(random() * pool.length)]!;
+        emulator.store.applyInventory({ reason: "received", referenceDocumentUri: "peakguard://drill/restock", deltas: [{ itemId: v.itemId, locationId: v.locationId, name: "available", delta: 5 }] });
+        counts.inventoryUpdates += 1;
+      }
+      for (let i = followUps.length - 1; i >= 0; i--) {
+        const follow = followUps[i]!;
+        if (follow.at <= elapsed) {
+          followUps.splice(i, 1);
+          try {
+            follow.run();
+          } catch (error) {
+            notes.push(`follow-up failed: ${(error as Error).message}`);
+          }
+        }
+      }
+      if (atpRead && !atpBusy && elapsed >= nextAtp) {
+        nextAtp = elapsed + atpEvery;
+        atpBusy = true;
+        const t0 = performance.now();
+        void atpRead(appDb, shop)
+          .then(() => atpMs.push(performance.now() - t0))
+          .catch((error: unknown) => (atpError = error instanceof Error ? error.message : String(error)))
+          .finally(() => (atpBusy = false));
+      }
+      await sleep(5);
+    }
+    const loadMs = performance.now() - started;
+    eld.disable();
+    log(`load done: ${counts.created} orders in ${(loadMs / 1000).toFixed(1)} s; ${followUps.length} follow-ups not yet due (skipped)`);
+    if (followUps.length > 0) notes.push(`${followUps.length} cancellations/returns scheduled after the end were not run`);
+
+    let checkout: DrillResults["checkout"] = [];
+    if (worker) {
+      const w = worker;
+      checkout = await new Promise<DrillResults["checkout"]>((resolve) => {
+        const timer = setTimeout(() => resolve([]), 30_000);
+        w.once("message", (message: { checkout: DrillResults["checkout"] }) => {
+          clearTimeout(timer);
+          resolve(message.checkout);
+        });
+        w.postMessage("stop");
+      });
+      await w.terminate();
+      worker = null;
+    }
+
+    // Drain: every delivery delivered or dead, then every stored event processed.
+    const drainTimeout = options.drainTimeoutMs ?? 120_000;
+    const flushed = await Promise.race([emulator.webhooks.flush().then(() => true), sleep(drainTimeout).then(() => false)]);
+    if (!flushed) notes.push(`deliveries still pending after ${drainTimeout / 1000} s`);
+    const drained = await waitFor(async () => (await appDb.webhookEvent.count({ where: { shop, status: { in: UNFINISHED } } })) === 0, drainTimeout, 250);
+    if (!drained) notes.push(`events still unprocessed after ${drainTimeout / 1000} s`);
+    unsubscribe();
+    const finishedAt = new Date();
+
+    // Numbers.
+    const stats = emulator.webhooks.stats();
+    const attempts = fetchLog.attempts;
+    const ok = attempts.filter((a) => !a.dropped && a.status !== null && a.status >= 200 && a.status < 300);
+    const refused: Record<string, number> = {};
+    for (const a of attempts) {
+      if (a.status !== null && a.status >= 200 && a.status < 300) continue;
+      const key = a.status === null ? "no answer" : String(a.status);
+      refused[key] = (refused[key] ?? 0) + 1;
+    }
+    const emittedIds = new Set(attempts.map((a) => a.eventId).filter(Boolean));
+    const logged = await appDb.webhookEvent.findMany({
+      where: { shop, eventKey: { in: [...emittedIds] } },
+      select: { eventKey: true, status: true, receivedAt: true, processedAt: true, lastError: true, outcome: true },
+    });
+    const loss = lossCheck(emittedIds, logged.map((e) => e.eventKey), emittedAfter);
+    const lag = logged.filter((e) => e.processedAt).map((e) => e.processedAt!.getTime() - e.receivedAt.getTime());
+    const errors: Record<string, number> = {};
+    for (const e of logged) {
+      if (e.lastError) {
+        const key = e.lastError.slice(0, 120);
+        errors[key] = (errors[key] ?? 0) + 1;
+      }
+    }
+    const results: DrillResults = {
+      durationMs: Math.round(loadMs),
+      orders: counts,
+      ordersPerMinute: (counts.created / loadMs) * 60_000,
+      webhooks: {
+        events: emittedAfter,
+        attempts: attempts.length,
+        duplicates: stats.duplicates - statsBefore.duplicates,
+        refused,
+        dead: stats.dead - statsBefore.dead,
+        byTopic,
+      },
+      ack: roundSummary(summarize(ok.map((a) => a.ms))),
+      lag: roundSummary(summarize(lag)),
+      processing: {
+        processed: logged.filter((e) => e.status === "processed").length,
+        unprocessed: logged.filter((e) => UNFINISHED.includes(e.status)).length,
+        dead: logged.filter((e) => e.status === "dead").length,
+        errors,
+      },
+      loss,
+      atp: { ...roundSummary(summarize(atpMs)), note: atpRead ? atpError : "not measured: no ATP read in the app to time" },
+      checkout,
+      backpressure: { cap: app.backpressure.cap, refusals: refused["503"] ?? 0, note: app.backpressure.note },
+      notes: [
+        ...notes,
+        `drill process event-loop delay p99 ${(eld.percentile(99) / 1e6).toFixed(1)} ms, max ${(eld.max / 1e6).toFixed(1)} ms (ack times include it)`,
+        ...(fetchLog.dropped.length > 0 ? [`injected: ${fetchLog.dropped.length} delivery(ies) acknowledged without reaching the app (${fetchLog.dropped.join(", ")})`] : []),
+      ],
+    };
+    return { results, startedAt, finishedAt, shop };
+  } finally {
+    fetchLog.restore();
+    if (worker) await worker.terminate();
+    await app?.close();
+    await emulator.close();
+  }
+}
+
+function roundSummary<T extends Summary>(s: T): T {
+  const r = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+  return { ...s, p50: r(s.p50), p95: r(s.p95), p99: r(s.p99), max: r(s.max) };
+}
