@@ -10,10 +10,10 @@
  * the function must exist and implement the owner's API; metafield values within
  * the metafield size limits (metafields.ts).
  */
-import type { GraphQLResolveInfo } from "graphql";
+import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 
 import type { EmulatorContext } from "./context";
-import { gid, idOf, isoSeconds } from "./ids";
+import { gid, idOf, isoSeconds, parseGid } from "./ids";
 import {
   planOwnerMetafields,
   writeOwnerMetafields,
@@ -612,11 +612,12 @@ for (const owner of ["DiscountNode", "DiscountAutomaticNode", "Validation", "Pay
   functionListers[`${owner}.metafields`] = metafieldsLister(owner);
 }
 
+/** A lookup by gid of `type`: another type of gid answers null (a DiscountCodeNode id: none exist here), a malformed one is an error. */
 function lookup<T>(map: (store: Store) => Map<number, T>, type: string, render: (record: T) => unknown): R {
   return (_s, args, context) => {
-    const numeric = idOf(args.id, type);
-    if (numeric === null && !/^gid:\/\/shopify\/[A-Za-z]+\/\d+/.test(String(args.id))) throw notEmulated(`ids like ${String(args.id)}`);
-    const record = numeric === null ? undefined : map(context.store).get(numeric);
+    const parsed = parseGid(args.id);
+    if (!parsed) throw new GraphQLError(`Invalid global id '${String(args.id)}'`, { extensions: { code: "BAD_REQUEST" } });
+    const record = parsed.type === type ? map(context.store).get(parsed.id) : undefined;
     return record === undefined ? null : render(record);
   };
 }

@@ -668,7 +668,10 @@ export const returnListers: Record<string, Lister> = {
     return listing(refund.lines, (l) => l.id, (l) => l.id, (l) => ({
       id: gid("RefundLineItem", l.id),
       lineItem: lineOf(context.store, order.id, l.lineItemId),
-      location: l.locationId === null ? null : node.location(context.store.locations.get(l.locationId) as never),
+      location: (() => {
+        const location = l.locationId === null ? undefined : context.store.locations.get(l.locationId);
+        return location ? node.location(location) : null;
+      })(),
       priceSet: moneyBag(context.store, order.lineItems.find((line) => line.id === l.lineItemId)?.price ?? 0),
       quantity: l.quantity,
       restockType: l.restockType === "cancel" ? "CANCEL" : l.restockType === "return" ? "RETURN" : "NO_RESTOCK",
