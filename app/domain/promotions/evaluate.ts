@@ -22,6 +22,7 @@ import { prorate } from "../money";
 import type {
   BuyXGetYAction,
   CartContext,
+  LineColumns,
   CartLineInput,
   EvaluateOptions,
   Evaluation,
@@ -99,9 +100,8 @@ interface Lines {
   subtotal: number[];
   productId: (string | undefined)[];
   collectionIds: (readonly string[] | undefined)[];
-  /** Raw SKUs; lower-cased copies are made once, and only if some promotion has SKU patterns. */
+  /** Raw SKUs ("" for none); lower-cased once, and only if some promotion has SKU patterns (Ctx.skus). */
   sku: string[];
-  skuLower: string[] | null;
   /**
    * Each collection and product the set's filters name gets one bit (up to 30
    * of each); a line's bits say which it is/belongs to, so matching a line
@@ -116,9 +116,10 @@ interface FilterBits {
   products: number;
 }
 
-/** A set of SKU patterns applied to the cart: which lines it excludes and their pre-discount subtotal. */
+/** A set of SKU patterns applied to the cart: which lines it excludes (mask and indexes) and their pre-discount subtotal. */
 interface Exclusion {
   mask: boolean[];
+  indexes: number[];
   subtotal: number;
 }
 
@@ -140,6 +141,7 @@ interface Chosen {
 
 interface Ctx {
   explain: boolean;
+  checkout: boolean;
   cart: CartContext;
   lines: Lines;
   shopCurrency: string;
@@ -148,6 +150,10 @@ interface Ctx {
   channel: string;
   subtotal: number;
   exclusions: Map<string, Exclusion | null>;
+  /** targetsOf for actions without a line filter (order-level, or every line), per exclusion. */
+  wholeCart: Map<Exclusion | null, Picked>;
+  /** The SKUs lower-cased and joined, built the first time a pattern is tested. */
+  skus: SkuIndex | null;
   collectionBit: Map<string, number> | null;
   productBit: Map<string, number> | null;
 }
@@ -161,12 +167,16 @@ const money = (ctx: Ctx, shopMinor: number) => toPresentment(shopMinor, ctx.shop
 const fmt = (ctx: Ctx, minor: number) => formatMoney(minor, ctx.currency);
 
 export function evaluate(set: PromotionSet, cart: CartContext, options: EvaluateOptions = {}): Evaluation {
-  const lines = toLines(cart.lines);
+  const checkout = options.checkout === true;
+  const columns = cart.lineColumns;
+  const lines = columns ? fromColumns(columns) : toLines(cart.lines);
   let subtotal = 0;
-  for (let i = 0; i < lines.n; i++) subtotal += lines.subtotal[i]!;
+  if (columns !== undefined && columns.total !== undefined) subtotal = columns.total;
+  else for (let i = 0; i < lines.n; i++) subtotal += lines.subtotal[i]!;
   const rate = cart.presentmentRate;
   const ctx: Ctx = {
-    explain: options.reasons !== false,
+    explain: !checkout && options.reasons !== false,
+    checkout,
     cart,
     lines,
     shopCurrency: set.currencyCode,
@@ -175,10 +185,12 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
     channel: resolveChannel(cart),
     subtotal,
     exclusions: new Map(),
+    wholeCart: new Map(),
+    skus: null,
     collectionBit: null,
     productBit: null,
   };
-  indexFilters(ctx, set.promotions);
+  indexFilters(ctx, set.promotions, columns?.collectionKeys);
   const explain = ctx.explain;
 
   const promotions = set.promotions.slice().sort(byPriorityThenId);
@@ -198,9 +210,10 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
       const closed = windowRefusal(ctx, p);
       if (closed !== null) refusal = { status: "outside_window", reason: closed };
     }
-    const excluded = refusal ? null : excludedLines(ctx, p);
+    // Checkout mode checks what needs no line first, and stacking before the conditions that scan
+    // lines: the same promotions are chosen (every check must pass either way), with less work.
     if (!refusal) {
-      const notMet = conditionFailures(ctx, p, excluded);
+      const notMet = conditionFailures(ctx, p, checkout ? CHEAP : ALL);
       if (notMet !== null) refusal = { status: "not_eligible", reason: notMet };
     }
     if (!refusal) refusal = usageRefusal(ctx, p);
@@ -217,6 +230,11 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
         }
       }
     }
+    if (!refusal && checkout) {
+      const notMet = conditionFailures(ctx, p, LINES);
+      if (notMet !== null) refusal = { status: "not_eligible", reason: notMet };
+    }
+    const excluded = refusal ? null : excludedLines(ctx, p);
     const picked = refusal ? null : targetsOf(ctx, p, excluded);
     if (picked && "status" in picked) refusal = picked;
     if (refusal || !picked || "status" in picked) {
@@ -247,13 +265,36 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
   const shippingDiscounts: ShippingDiscount[] = [];
 
   const byPhase = chosen.slice().sort((a, b) => a.phase - b.phase || a.order - b.order);
+  // Checkout mode: when every order-level promotion targets the same lines (the same exclusions),
+  // each one's base is the last one's minus its amount, so nothing needs spreading over lines.
+  let orderTotalsOnly = checkout;
+  let orderExcluded: Exclusion | null | undefined;
+  for (let ci = 0; ci < byPhase.length && orderTotalsOnly; ci++) {
+    const c = byPhase[ci]!;
+    if (c.phase !== 2 && c.phase !== 3) continue;
+    if (orderExcluded === undefined) orderExcluded = c.excluded;
+    else if (c.excluded !== orderExcluded) orderTotalsOnly = false;
+  }
+  let orderBase = -1;
+  // Checkout mode adds up each line's line-level discount as it goes (only the lines touched).
+  const lineLevel: number[] | null = checkout ? new Array(lines.n).fill(0) : null;
+  // What the line-level phases (0, 1) left on each line, before the order-level ones (2, 3).
+  let afterLineLevel: number[] | null = null;
   for (let ci = 0; ci < byPhase.length; ci++) {
     const c = byPhase[ci]!;
+    if (c.phase >= 2 && afterLineLevel === null && !orderTotalsOnly) afterLineLevel = running.slice();
     if (c.phase === 4) continue; // shipping, below
     const p = c.promotion;
     const e = c.explanation;
-    let shares = rawShares(ctx, c, running);
-    let raw = 0;
+    const totalsOnly = orderTotalsOnly && c.phase !== 0 && c.phase !== 1;
+    if (totalsOnly && orderBase === -1) {
+      // what is left on its lines = what is left in the cart − what is left on the lines it excludes
+      orderBase = runningTotal;
+      if (c.excluded !== null) for (const i of c.excluded.indexes) orderBase -= running[i]!;
+    }
+    if (!totalsOnly && c.targets === UNLISTED) c.targets = listTargets(ctx, c.excluded);
+    let shares = totalsOnly ? EMPTY : rawShares(ctx, c, running);
+    let raw = totalsOnly ? orderAmount(ctx, c, orderBase) : 0;
     for (let k = 0; k < shares.length; k++) raw += shares[k]!;
     if (raw === 0) {
       e.status = "nothing_to_discount";
@@ -266,7 +307,7 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
     const cap = capFor(ctx, p, c.base);
     if (cap && cap.limit < amount) {
       amount = cap.limit;
-      shares = spread(amount, shares);
+      if (!totalsOnly) shares = spread(amount, shares);
       e.status = "capped";
       if (explain) note = `${cap.why}; would have been ${fmt(ctx, raw)}`;
     }
@@ -278,23 +319,25 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
         note = note ? `${note}; then ${floorNote}` : floorNote;
       }
       amount = headroom;
-      shares = spread(amount, shares);
+      if (!totalsOnly) shares = spread(amount, shares);
       e.status = "floor_reached";
     }
 
     const level = c.phase === 2 || c.phase === 3 ? "order" : "line";
     const targets = c.targets;
-    for (let k = 0; k < targets.length; k++) {
+    for (let k = 0; k < shares.length; k++) {
       const share = shares[k]!;
       if (share <= 0) continue;
       const i = targets[k]!;
       running[i] = running[i]! - share;
+      if (lineLevel !== null && level === "line") lineLevel[i] = lineLevel[i]! + share;
       if (detail) lineDiscounts.push({ lineId: lines.id[i]!, promotionId: p.id, amountCents: share, level });
     }
     runningTotal -= amount;
+    if (totalsOnly) orderBase -= amount;
     if (level === "order" && amount > 0) {
       const excludedLineIds: string[] = [];
-      if (c.excluded) for (let i = 0; i < lines.n; i++) if (c.excluded.mask[i]) excludedLineIds.push(lines.id[i]!);
+      if (c.excluded) for (const i of c.excluded.indexes) excludedLineIds.push(lines.id[i]!);
       orderDiscounts.push({ promotionId: p.id, amountCents: amount, excludedLineIds });
     }
     e.amountCents = amount;
@@ -306,9 +349,21 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
 
   shipping(ctx, chosen, shippingDiscounts);
 
-  const lineTotalCents: number[] = new Array(lines.n);
+  let lineTotalCents: number[];
+  let lineLevelCents: number[];
   const original = lines.subtotal;
-  for (let i = 0; i < lines.n; i++) lineTotalCents[i] = original[i]! - running[i]!;
+  if (lineLevel !== null && orderTotalsOnly) {
+    lineTotalCents = lineLevelCents = lineLevel;
+  } else {
+    lineTotalCents = new Array(lines.n);
+    lineLevelCents = lineLevel ?? new Array(lines.n);
+    const lineLevelLeft = afterLineLevel ?? running;
+    for (let i = 0; i < lines.n; i++) {
+      const before = original[i]!;
+      lineTotalCents[i] = before - running[i]!;
+      if (lineLevel === null) lineLevelCents[i] = before - lineLevelLeft[i]!;
+    }
+  }
 
   return {
     currencyCode: ctx.currency,
@@ -316,6 +371,7 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
     floorCents,
     lineDiscounts,
     lineTotalCents,
+    lineLevelCents,
     orderDiscounts,
     shippingDiscounts,
     totalDiscountCents: subtotal - runningTotal,
@@ -338,7 +394,6 @@ function toLines(input: unknown): Lines {
     productId: new Array(n),
     collectionIds: new Array(n),
     sku: new Array(n),
-    skuLower: null,
     collectionBits: null,
     productBits: null,
   };
@@ -361,6 +416,22 @@ function toLines(input: unknown): Lines {
   return lines;
 }
 
+/** Lines the caller already holds as columns (the discount Function builds them while reading its input). */
+function fromColumns(c: LineColumns): Lines {
+  return {
+    n: c.id.length,
+    id: c.id,
+    quantity: c.quantity,
+    subtotal: c.subtotal,
+    productId: EMPTY,
+    collectionIds: EMPTY,
+    sku: c.sku,
+    collectionBits: c.collectionBits,
+    productBits: null,
+  };
+}
+const EMPTY: never[] = [];
+
 const MAX_BITS = 30;
 
 function filtersOf(p: Promotion): LineFilter[] {
@@ -372,10 +443,21 @@ function filtersOf(p: Promotion): LineFilter[] {
   return out;
 }
 
-/** Give every collection and product the filters name a bit, and every line its bits. */
-function indexFilters(ctx: Ctx, promotions: readonly Promotion[]): void {
+/**
+ * Give every collection and product the filters name a bit, and every line its bits. With
+ * columns, the lines already carry collection bits (bit k = collectionKeys[k]) and no products.
+ */
+function indexFilters(ctx: Ctx, promotions: readonly Promotion[], collectionKeys?: readonly string[]): void {
   const collectionBit = new Map<string, number>();
   const productBit = new Map<string, number>();
+  if (collectionKeys !== undefined) {
+    for (let k = 0; k < collectionKeys.length && k < MAX_BITS; k++) collectionBit.set(collectionKeys[k]!, 1 << k);
+    const lines = ctx.lines;
+    lines.productBits = new Array(lines.n).fill(0);
+    ctx.collectionBit = collectionBit;
+    ctx.productBit = productBit;
+    return;
+  }
   for (let pi = 0; pi < promotions.length; pi++) {
     const filters = filtersOf(promotions[pi]!);
     for (let f = 0; f < filters.length; f++) {
@@ -422,35 +504,140 @@ function lineMatches(lines: Lines, filter: LineFilter, bits: FilterBits | null, 
   return matchesFilter(filter, lines.productId[i], lines.collectionIds[i]);
 }
 
-/** Which lines this promotion's SKU patterns exclude; computed once per distinct pattern list. */
+/** Which lines this promotion's SKU patterns exclude; computed once per distinct pattern list, each pattern once. */
 function excludedLines(ctx: Ctx, p: Promotion): Exclusion | null {
   const patterns = p.exclusions.skuPatterns;
   if (patterns.length === 0) return null;
-  const key = patterns.length === 1 ? patterns[0]! : patterns.join("\u0000");
+  if (patterns.length === 1) return patternExclusion(ctx, patterns[0]!);
+  const key = patterns.join("\u0000");
   const cached = ctx.exclusions.get(key);
   if (cached !== undefined) return cached;
-  const lines = ctx.lines;
-  if (lines.skuLower === null) {
-    lines.skuLower = new Array(lines.n);
-    for (let i = 0; i < lines.n; i++) lines.skuLower[i] = lines.sku[i]!.toLowerCase();
+  let result: Exclusion | null = null;
+  for (let k = 0; k < patterns.length; k++) {
+    const one = patternExclusion(ctx, patterns[k]!);
+    if (one === null) continue;
+    if (result === null) {
+      result = one;
+      continue;
+    }
+    // union of two sorted index lists
+    const a = result.indexes;
+    const b = one.indexes;
+    const indexes: number[] = [];
+    const mask: boolean[] = result.mask.slice();
+    const sub = ctx.lines.subtotal;
+    let subtotal = 0;
+    let x = 0;
+    let y = 0;
+    while (x < a.length || y < b.length) {
+      let i: number;
+      if (y >= b.length || (x < a.length && a[x]! < b[y]!)) i = a[x++]!;
+      else if (x < a.length && a[x] === b[y]) {
+        i = a[x++]!;
+        y++;
+      } else i = b[y++]!;
+      indexes.push(i);
+      mask[i] = true;
+      subtotal += sub[i]!;
+    }
+    result = { mask, indexes, subtotal };
   }
-  const compiled: SkuPattern[] = new Array(patterns.length);
-  for (let k = 0; k < patterns.length; k++) compiled[k] = compileSkuPattern(patterns[k]!);
-  const mask: boolean[] = new Array(lines.n);
-  const skus = lines.skuLower;
+  ctx.exclusions.set(key, result);
+  return result;
+}
+
+/** The cart's SKUs lower-cased, and joined as "\n" + sku0 + "\n" + sku1 … + "\n" with each line's start. */
+interface SkuIndex {
+  lower: string[];
+  /** null when a SKU holds a line break: patterns are then tested line by line. */
+  joined: string | null;
+  /** Offset in `joined` of the "\n" before each line. */
+  starts: number[] | null;
+}
+
+/** Three native calls on one joined string instead of one call per line (a call is what costs in QuickJS). */
+function skuIndex(lines: Lines): SkuIndex {
+  const skus = lines.sku;
+  const text = skus.join("\n").toLowerCase();
+  const lower = text.split("\n");
+  if (lower.length !== skus.length) {
+    const out: string[] = new Array(skus.length);
+    for (let i = 0; i < skus.length; i++) out[i] = skus[i]!.toLowerCase();
+    return { lower: out, joined: null, starts: null };
+  }
+  return { lower, joined: `\n${text}\n`, starts: null };
+}
+
+/** The line whose text in `joined` contains offset `at` (binary search over the starts). */
+function lineAt(starts: number[], at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The lines one SKU pattern matches (case-insensitive), or null when it matches none. Cached
+ * per pattern. The common shapes ("gc-*", "*-clr", "exact") are found with indexOf on the
+ * joined SKUs, so the cost follows the matches, not the lines; the rest line by line.
+ */
+function patternExclusion(ctx: Ctx, pattern: string): Exclusion | null {
+  const cached = ctx.exclusions.get(pattern);
+  if (cached !== undefined) return cached;
+  const lines = ctx.lines;
+  const n = lines.n;
+  const index = ctx.skus ?? (ctx.skus = skuIndex(lines));
+  const compiled: SkuPattern = compileSkuPattern(pattern);
+  const parts = compiled.parts;
+  const kind = parts === null ? 0 : parts.length === 1 ? 1 : parts.length === 2 && parts[1] === "" ? 2 : parts.length === 2 && parts[0] === "" ? 3 : 0;
+  const sub = lines.subtotal;
+  let indexes: number[] | null = null;
   let subtotal = 0;
-  let any = false;
-  for (let i = 0; i < lines.n; i++) {
-    let hit = false;
-    for (let k = 0; k < compiled.length && !hit; k++) hit = skuPatternMatches(compiled[k]!, skus[i]!);
-    mask[i] = hit;
-    if (hit) {
-      any = true;
-      subtotal += lines.subtotal[i]!;
+  let mask: boolean[] = EMPTY;
+  const joined = index.joined;
+  if (kind !== 0 && joined !== null && pattern.indexOf("\n") === -1) {
+    mask = new Array(n).fill(false);
+    const text = kind === 3 ? parts![1]! : parts![0]!;
+    const needle = kind === 1 ? `\n${text}\n` : kind === 2 ? `\n${text}` : `${text}\n`;
+    let at = joined.indexOf(needle);
+    if (at !== -1 && index.starts === null) {
+      const starts: number[] = new Array(n);
+      let offset = 0;
+      const lower = index.lower;
+      for (let i = 0; i < n; i++) {
+        starts[i] = offset;
+        offset += lower[i]!.length + 1;
+      }
+      index.starts = starts;
+    }
+    while (at !== -1 && at < joined.length - 1) {
+      // prefix and exact needles start at the "\n" before their line, a suffix needle inside it
+      const i = lineAt(index.starts!, at);
+      if (!mask[i]) {
+        mask[i] = true;
+        if (indexes === null) indexes = [i];
+        else indexes.push(i);
+        subtotal += sub[i]!;
+      }
+      at = joined.indexOf(needle, at + 1);
+    }
+  } else {
+    mask = new Array(n);
+    const skus = index.lower;
+    for (let i = 0; i < n; i++) {
+      if ((mask[i] = skuPatternMatches(compiled, skus[i]!))) {
+        if (indexes === null) indexes = [i];
+        else indexes.push(i);
+        subtotal += sub[i]!;
+      }
     }
   }
-  const result = any ? { mask, subtotal } : null;
-  ctx.exclusions.set(key, result);
+  const result: Exclusion | null = indexes === null ? null : { mask, indexes, subtotal };
+  ctx.exclusions.set(pattern, result);
   return result;
 }
 
@@ -517,8 +704,13 @@ function windowRefusal(ctx: Ctx, p: Promotion): string | null {
 
 const SEGMENT_WORD = { new: "new", returning: "returning" } as const;
 
-/** null when every condition holds; else the reasons ("" when not explaining), all of them. */
-function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): string | null {
+/** Which conditions conditionFailures checks: those that need no line, those that scan lines (with exclusions), or all. */
+const CHEAP = 1;
+const LINES = 2;
+const ALL = 3;
+
+/** null when every condition checked holds; else the reasons ("" when not explaining), all of them. */
+function conditionFailures(ctx: Ctx, p: Promotion, which: number): string | null {
   const c = p.conditions;
   const { cart, lines, explain } = ctx;
   let failures: string[] | null = null;
@@ -528,7 +720,7 @@ function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): 
   };
   const customer = cart.customer && typeof cart.customer === "object" ? cart.customer : null;
 
-  if (c.customerSegment === "new" || c.customerSegment === "returning") {
+  if ((which & CHEAP) !== 0 && (c.customerSegment === "new" || c.customerSegment === "returning")) {
     const want = c.customerSegment;
     const orders = customer?.numberOfOrders;
     const ok = typeof orders === "number" && (want === "new" ? orders === 0 : orders >= 1);
@@ -545,7 +737,7 @@ function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): 
     }
   }
 
-  if (c.customerTags && c.customerTags.anyOf.length > 0) {
+  if ((which & CHEAP) !== 0 && c.customerTags && c.customerTags.anyOf.length > 0) {
     const wanted = c.customerTags.anyOf;
     const tags = customer && Array.isArray(customer.tags) ? customer.tags : [];
     let has = false;
@@ -561,7 +753,7 @@ function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): 
     }
   }
 
-  if (c.markets) {
+  if ((which & CHEAP) !== 0 && c.markets) {
     const countries = c.markets.countryCodes ?? [];
     const handles = c.markets.marketHandles ?? [];
     const country = typeof cart.countryCode === "string" ? cart.countryCode.toUpperCase() : "";
@@ -576,7 +768,7 @@ function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): 
     }
   }
 
-  if (c.channels && c.channels.length > 0) {
+  if ((which & CHEAP) !== 0 && c.channels && c.channels.length > 0) {
     let ok = false;
     for (const ch of c.channels) if (ch.toLowerCase() === ctx.channel) ok = true;
     if (!ok) {
@@ -584,6 +776,10 @@ function conditionFailures(ctx: Ctx, p: Promotion, excluded: Exclusion | null): 
       fail(`only on channel ${c.channels.join(" or ")}; this cart is from ${ctx.channel}`);
     }
   }
+
+  if ((which & LINES) === 0) return failures === null ? null : (failures as string[]).join("; ");
+  // Exclusions are worked out only now, when a condition needs the lines (cached per pattern list).
+  const excluded = c.cartContains !== undefined || (c.minSubtotalCents !== undefined && c.minSubtotalCents > 0) ? excludedLines(ctx, p) : null;
 
   if (!filterIsEmpty(c.cartContains)) {
     const filter = c.cartContains!;
@@ -661,6 +857,17 @@ function stackingReason(p: Promotion, first: Promotion): string {
 /* ============================================================= targets === */
 
 type Picked = { targets: number[]; base: number; getUnits: number[] | null; applications: number };
+/** Targets not listed yet (checkout mode, order level): listTargets() fills them when needed. */
+const UNLISTED: number[] = [];
+
+/** An order-level promotion's lines: every line with a price that it does not exclude. */
+function listTargets(ctx: Ctx, excluded: Exclusion | null): number[] {
+  const targets: number[] = [];
+  const sub = ctx.lines.subtotal;
+  const mask = excluded !== null ? excluded.mask : null;
+  for (let i = 0; i < ctx.lines.n; i++) if (sub[i] !== 0 && (mask === null || !mask[i])) targets.push(i);
+  return targets;
+}
 const NO_LINES: Picked = { targets: [], base: 0, getUnits: null, applications: 0 };
 
 function targetsOf(ctx: Ctx, p: Promotion, excluded: Exclusion | null): Picked | Refusal {
@@ -670,6 +877,20 @@ function targetsOf(ctx: Ctx, p: Promotion, excluded: Exclusion | null): Picked |
 
   const lines = ctx.lines;
   const filter = lineFilterOf(p);
+  if (filter === null) {
+    const known = ctx.wholeCart.get(excluded);
+    if (known !== undefined) return known;
+    if (ctx.checkout && a.appliesTo === "order") {
+      // Checkout mode: an order-level promotion's lines are listed only if its amount must be
+      // spread (amounts phase); whether it has any is its base, what the lines it keeps are worth.
+      const base = ctx.subtotal - (excluded !== null ? excluded.subtotal : 0);
+      if (base > 0) {
+        const picked: Picked = { targets: UNLISTED, base, getUnits: null, applications: 0 };
+        ctx.wholeCart.set(excluded, picked);
+        return picked;
+      }
+    }
+  }
   const targets: number[] = [];
   let base = 0;
   let matchedButExcluded = false;
@@ -694,7 +915,11 @@ function targetsOf(ctx: Ctx, p: Promotion, excluded: Exclusion | null): Picked |
     targets.push(i);
     base += sub;
   }
-  if (targets.length > 0) return { targets, base, getUnits: null, applications: 0 };
+  if (targets.length > 0) {
+    const picked: Picked = { targets, base, getUnits: null, applications: 0 };
+    if (filter === null) ctx.wholeCart.set(excluded, picked);
+    return picked;
+  }
   if (matchedButExcluded) {
     return {
       status: "excluded",
@@ -837,6 +1062,17 @@ function rawShares(ctx: Ctx, c: Chosen, running: number[]): number[] {
     case "free_shipping":
       return [];
   }
+}
+
+/** An order-level promotion's amount on `base` (the running total of its lines), as rawShares would total it. */
+function orderAmount(ctx: Ctx, c: Chosen, base: number): number {
+  const a = c.promotion.action;
+  if (a.type === "percent_off") return percentOfRounded(base, basisPoints(a.percent));
+  if (a.type === "fixed_off") {
+    const amount = money(ctx, a.amountCents);
+    return amount < base ? amount : base;
+  }
+  return 0;
 }
 
 function capFor(ctx: Ctx, p: Promotion, base: number): { limit: number; why: string } | null {

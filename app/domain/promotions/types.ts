@@ -208,12 +208,33 @@ export type ShopClock =
   | { shopLocal: string; utcOffsetMinutes: number }
   | { shopDate: string; windowsOpen: Record<string, boolean> };
 
+/**
+ * The cart's lines as columns, index-aligned, for a caller that reads them in one pass anyway
+ * (the discount Function): evaluate() then skips its own normalization, so the caller must give
+ * what it would: whole quantities ≥ 0, whole subtotals ≥ 0 (0 for a line it cannot read or
+ * whose quantity is 0), "" for no SKU. Collections are bits: bit k set when the line is in
+ * collectionKeys[k] (at most 30 keys); lines carry no product ids, so product filters never
+ * match them.
+ */
+export interface LineColumns {
+  id: string[];
+  quantity: number[];
+  subtotal: number[];
+  sku: string[];
+  collectionBits: number[];
+  collectionKeys: readonly string[];
+  /** The sum of `subtotal`, when the caller added it up on the way. */
+  total?: number;
+}
+
 export interface CartContext {
   /** Presentment currency of the amounts below; the set's currency when absent. */
   currencyCode?: string;
   /** Input.presentmentCurrencyRate: 1 unit of shop currency = rate units of presentment currency. 1 when absent. */
   presentmentRate?: number;
   lines: CartLineInput[];
+  /** When given, the lines as columns (and `lines` is ignored). */
+  lineColumns?: LineColumns;
   customer: CartCustomer | null;
   countryCode?: string | null;
   /** localization.market.handle (deprecated in the Function API; prefer countryCode). */
@@ -289,6 +310,13 @@ export interface Evaluation {
    * one product-discount candidate per line needs. A plain array, no objects.
    */
   lineTotalCents: number[];
+  /**
+   * The line-level part of lineTotalCents (percent and fixed amounts on matching
+   * lines, buy X get Y): what product discounts carry. The rest of each line's
+   * total is its share of order-level promotions (orderDiscounts). Index-aligned
+   * with CartContext.lines.
+   */
+  lineLevelCents: number[];
   orderDiscounts: OrderDiscount[];
   shippingDiscounts: ShippingDiscount[];
   /** Merchandise discount (line + order); shipping is not included (the buyer picks one option). */
@@ -302,4 +330,14 @@ export interface EvaluateOptions {
   reasons?: boolean;
   /** Fill lineDiscounts per (line, promotion) (default true). lineTotalCents is always filled. */
   lineDetail?: boolean;
+  /**
+   * Checkout mode, for the discount Function: the same promotions chosen and the same amounts
+   * (every explanation's amountCents, lineLevelCents, orderDiscounts, shippingDiscounts,
+   * totalDiscountCents), with only the work those need. A promotion that is not chosen gets the
+   * status of the first reason found, cheapest checks first (stacking before the conditions that
+   * scan lines), and no reason text; order-level amounts are not spread over the lines when
+   * nothing after them needs the split, so lineTotalCents then equals lineLevelCents. Implies
+   * reasons: false and lineDetail: false.
+   */
+  checkout?: boolean;
 }
