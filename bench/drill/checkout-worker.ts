@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     market: { handle: "us" },
     buyerJourneyStep: "CHECKOUT_COMPLETION",
   };
-  const samples = new Map(chosen.map((e) => [e.handle, { wall: [] as number[], instructions: [] as number[], errors: 0 }]));
+  const samples = new Map(chosen.map((e) => [e.handle, { wall: [] as number[], instructions: [] as number[], inputBytes: [] as number[], errors: 0 }]));
   let stop = false;
   parentPort?.on("message", (message) => {
     if (message === "stop") stop = true;
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
         sample.wall.push(performance.now() - t0);
         for (const run of result.runs) {
           sample.instructions.push(run.instructions);
+          sample.inputBytes.push(run.inputBytes);
           if (run.status !== "ok") sample.errors += 1;
         }
       } catch {
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   parentPort?.postMessage({
-    checkout: [...samples].map(([fn, s]) => ({ function: fn, wallMs: round(summarize(s.wall)), instructions: summarize(s.instructions), errors: s.errors })),
+    checkout: [...samples].map(([fn, s]) => ({ function: fn, wallMs: round(summarize(s.wall)), instructions: summarize(s.instructions), inputBytes: summarize(s.inputBytes), errors: s.errors })),
   });
 }
 
