@@ -19,7 +19,7 @@ const REMIX_CONTEXT = {
 
 export async function renderRoute(Component: ComponentType, path: string, loaderData: unknown): Promise<string> {
   // What the browser gets: the loader's JSON.
-  const data = JSON.parse(JSON.stringify(loaderData)) as unknown;
+  const data = JSON.parse(JSON.stringify(loaderData)) as Record<string, unknown>;
   const handler = createStaticHandler([{ id: "route", path, loader: () => data, Component }]);
   const context = await handler.query(new Request(`https://peakguard.test${path}`));
   if (context instanceof Response) throw new Error(`the route answered ${context.status}`);
