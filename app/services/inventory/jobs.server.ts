@@ -129,8 +129,13 @@ declare global {
   var __peakguardInventoryJobs: InventoryJobs | undefined;
 }
 
-/** Starts the process's inventory jobs once (idempotent). */
-export async function startInventoryJobs(): Promise<InventoryJobs> {
+/**
+ * Starts the process's inventory jobs once (idempotent). PEAKGUARD_INVENTORY_JOBS=off keeps
+ * this process from running them (like PEAKGUARD_WEBHOOK_WORKER); tests (VITEST) drive the
+ * jobs explicitly and never start the timer.
+ */
+export async function startInventoryJobs(): Promise<InventoryJobs | null> {
+  if (process.env.PEAKGUARD_INVENTORY_JOBS === "off" || process.env.VITEST) return null;
   if (!globalThis.__peakguardInventoryJobs) {
     const { default: prisma } = await import("../../db.server");
     globalThis.__peakguardInventoryJobs = new InventoryJobs(prisma).start();
