@@ -1,7 +1,8 @@
 /**
  * Compensating actions end to end: the signal plans the rule, the staff run
- * calls orderCancel exactly once (a strict mock transport: the emulator does
- * not emulate orderCancel), and Shopify's orders/cancelled settles it.
+ * calls orderCancel exactly once, and Shopify's orders/cancelled settles it —
+ * against the store emulator, and against a strict mock transport for the
+ * answers the emulator does not give (Shopify's refusal, a network failure).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AdminClient, AdminNetworkFailure } from "~/services/admin/client.server";
@@ -11,6 +12,7 @@ import { OrderCancel } from "../../graphql/operations";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { strictTransport, type ExpectedCall } from "../services/admin/strict-transport";
 import { deliverAndProcess, orderPayload, SHOP } from "../webhooks/helpers";
+import { emulatedShop } from "../returns/emulator";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -31,7 +33,7 @@ const cancelCall = (variables: Record<string, unknown>, errors: unknown[] = []):
 });
 
 describe("authorization without an inventory reserve → void and cancel", () => {
-  it("plans once, runs orderCancel once per key (no refund, restock), settles on orders/cancelled", async () => {
+  it("plans once, runs orderCancel once per key (void, restock), settles on orders/cancelled", async () => {
     await deliverAndProcess(db.prisma, { topic: "orders/create", body: order({ financial_status: "authorized", updated_at: "2026-11-30T10:00:00Z" }) });
     const planned = await signalReserveFailed(scoped(), SHOP, ORDER, "PG-JKT-S short by 1 at every location", NOW);
     expect(planned).toMatchObject({ ok: true, ruleId: "authorization-without-reserve", action: "void_and_cancel", alreadyPlanned: false });
@@ -44,7 +46,7 @@ describe("authorization without an inventory reserve → void and cancel", () =>
         reason: "INVENTORY",
         restock: true,
         notifyCustomer: true,
-        refundMethod: null,
+        refundMethod: { originalPaymentMethodsRefund: true },
         staffNote: "Peakguard compensation authorization-without-reserve: reserve_failed: PG-JKT-S short by 1 at every location",
       }),
     ]);
@@ -109,5 +111,30 @@ describe("capture without fulfillment → cancel and refund", () => {
     });
     expect(result).toMatchObject({ ok: false, code: "failed", message: expect.stringContaining("may have been applied") });
     failing.assertDone();
+  });
+});
+
+describe("against the store emulator", () => {
+  it("an authorized order whose reservation cannot be authorized: planned from the webhook, voided and cancelled once, settled by Shopify's webhooks", async () => {
+    const shop = emulatedShop();
+    const placed = shop.h.store.createOrder({ lineItems: [{ variantId: 8200000000008, quantity: 1 }], financialStatus: "AUTHORIZED" });
+    const orderId = `gid://shopify/Order/${placed.id}`;
+    // The storefront named a hold that no longer exists (expired and swept): the order has no reserve.
+    const [created] = shop.h.events.filter((e) => e.topic === "orders/create");
+    (created!.payload as Record<string, unknown>).note_attributes = [{ name: "_peakguard_reservations", value: "rsv_aaaaaaaaaaaaaaaaaaaaaaaaaa" }];
+    await shop.pump(db.prisma);
+    const planned = await scoped().orderCompensation.findFirst();
+    expect(planned).toMatchObject({ orderId, ruleId: "authorization-without-reserve", status: "planned" });
+    expect(planned?.signal).toContain("rsv_aaaaaaaaaaaaaaaaaaaaaaaaaa authorize: 404");
+
+    const run = () => runCompensation(scoped(), SHOP, shop.admin, { compensationId: planned!.id, idempotencyKey: "comp-emu-1", actor: "staff:ada", now: NOW });
+    expect(await run()).toMatchObject({ ok: true, replayed: false });
+    expect(await run()).toMatchObject({ ok: true, replayed: true });
+    expect(shop.calls.filter((c) => c === "OrderCancel")).toHaveLength(1);
+    expect(shop.h.store.orders.get(placed.id)?.financialStatus).toBe("VOIDED");
+
+    await shop.pump(db.prisma);
+    expect((await scoped().orderState.findFirst({ where: { orderId } }))?.state).toBe("cancelled");
+    expect((await scoped().orderCompensation.findFirst())?.status).toBe("settled");
   });
 });

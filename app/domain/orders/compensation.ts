@@ -39,10 +39,12 @@ export const COMPENSATIONS: readonly CompensationRule[] = [
     trigger: "reserve_failed",
     states: ["authorized"],
     action: "void_and_cancel",
-    cancel: { reason: "INVENTORY", refund: false, restock: true, notifyCustomer: true },
+    // Shopify voids an authorization whatever refundMethod says; asking for the refund as well
+    // returns anything captured meanwhile (a partial capture) instead of keeping it.
+    cancel: { reason: "INVENTORY", refund: true, restock: true, notifyCustomer: true },
     settlesIn: ["cancelled"],
     description:
-      "Payment authorized but no stock could be reserved: cancel the order, which voids the authorization (nothing was captured) and releases what was committed.",
+      "Payment authorized but no stock could be reserved: cancel the order, which voids the authorization (and returns anything captured meanwhile) and releases what was committed.",
   },
   {
     id: "capture-without-reserve",

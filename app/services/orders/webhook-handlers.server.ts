@@ -13,6 +13,8 @@ import { deleteOrder, orderFromWebhook, writeOrder } from "../mirror/orders.serv
 import { disposeFromWebhook, returnFromWebhook as rmaFromWebhook } from "../returns/cases.server";
 import type { AreaHandlers, Handler, HandlerContext } from "../webhooks/handler-types";
 import { disputeFromWebhook, orderSnapshotFromWebhook, refundFromWebhook, returnFromWebhook, type OrderEventFromPayload } from "./order-events.server";
+import { onOrderEvent } from "../reservations/api.server";
+import { signalReserveFailed } from "./compensation.server";
 import { recordOrderEvent } from "./state.server";
 
 type OrderTopic =
@@ -32,9 +34,21 @@ async function applyToOrder(ctx: HandlerContext, event: OrderEventFromPayload): 
   return `${result.replayed ? "replayed " : ""}${result.outcome}: ${result.message}`;
 }
 
+/**
+ * orders/*: the mirror, the state machine, then the inventory area's reservations
+ * (authorize / release / commit the holds the order names). A hold that cannot be
+ * authorized is an authorization (or capture) without an inventory reserve: the
+ * compensating action is planned for staff to run.
+ */
 const orderEvent: Handler = async (ctx) => {
   const mirror = await writeOrder(ctx.db, ctx.shop, orderFromWebhook(ctx.payload), "webhook");
-  await applyToOrder(ctx, orderSnapshotFromWebhook(ctx.payload));
+  const event = orderSnapshotFromWebhook(ctx.payload);
+  await applyToOrder(ctx, event);
+  const reservations = await onOrderEvent(ctx.prisma, ctx.shop, ctx.topic, ctx.payload, eventKeyOf(ctx), ctx.now);
+  const unreserved = reservations.filter((line) => /\sauthorize: (?!200$)\d+$/.test(line));
+  if (unreserved.length > 0) {
+    await signalReserveFailed(ctx.db, ctx.shop, event.orderId, `reservation not authorized: ${unreserved.join("; ")}`, ctx.now);
+  }
   return mirror;
 };
 

@@ -13,7 +13,7 @@ const reserveFailed: CompensationSignal = { kind: "reserve_failed", detail: "SKU
 const overdue = (hoursAgo: number): CompensationSignal => ({ kind: "fulfillment_overdue", capturedAt: NOW - hoursAgo * 3_600_000, now: NOW, deadlineHours: 72 });
 
 describe("compensating actions", () => {
-  it("authorization without an inventory reserve → void and cancel (no refund: nothing was captured)", () => {
+  it("authorization without an inventory reserve → void and cancel (the refund method returns a partial capture, if any)", () => {
     const plan = planCompensation("#1001", "authorized", reserveFailed);
     expect(plan).toMatchObject({ ok: true, rule: { id: "authorization-without-reserve", action: "void_and_cancel" } });
     if (!plan.ok) throw new Error(plan.message);
@@ -22,7 +22,7 @@ describe("compensating actions", () => {
       reason: "INVENTORY",
       restock: true,
       notifyCustomer: true,
-      refundMethod: null,
+      refundMethod: { originalPaymentMethodsRefund: true },
       staffNote: "Peakguard: no stock",
     });
     expect(plan.reason).toBe("order #1001 is authorized; reserve_failed (SKU PG-JKT-S short by 2 at every location) → void_and_cancel (authorization-without-reserve)");
