@@ -197,11 +197,15 @@ export function readAtp(json: unknown): AtpReading | null {
     }
   }
   const raw = value as { v?: unknown; asOf?: unknown; total?: unknown; byLocation?: unknown } | null;
-  if (!raw || typeof raw !== "object" || raw.v !== ATP_FORMAT_VERSION || !isCount(raw.total)) return null;
+  if (!raw || typeof raw !== "object" || raw.v !== ATP_FORMAT_VERSION) return null;
+  // `n % 1 === 0` rather than Number.isSafeInteger: a builtin call costs the function more (NaN and ±Infinity fail both).
+  const total = raw.total;
+  if (typeof total !== "number" || total % 1 !== 0) return null;
+  const asOf = raw.asOf;
   const loc = raw.byLocation;
   return {
-    asOf: isCount(raw.asOf) ? raw.asOf : null,
-    total: raw.total < 0 ? 0 : raw.total,
+    asOf: typeof asOf === "number" && asOf % 1 === 0 ? asOf : null,
+    total: total < 0 ? 0 : total,
     byLocation: loc && typeof loc === "object" ? (loc as Record<string, unknown>) : null,
   };
 }

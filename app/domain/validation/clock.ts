@@ -58,16 +58,16 @@ export function canonicalWall(local: string): string | null {
 }
 
 /**
- * Lenient reader of the ticks metafield, for the function: the slots it can read, null for
- * the others; [] when the value is unusable. Never throws. Checks shapes only (a wall time
- * is a 19-character string): the app writes these with clock-admin.ts.
+ * Lenient reader of the ticks metafield: the slots it can read, null for the others; []
+ * when the value is unusable. Never throws. Checks shapes only (a wall time is a
+ * 19-character string): the app writes these with clock-admin.ts.
  */
 export function readSlots(json: unknown): (Slot | null)[] {
   const raw = json as { v?: unknown; slots?: unknown } | null;
   if (!raw || typeof raw !== "object" || raw.v !== TICKS_VERSION || !Array.isArray(raw.slots)) return [];
   return raw.slots.map((slot: unknown): Slot | null => {
     if (!Array.isArray(slot) || typeof slot[0] !== "string" || slot[0].length !== 19) return null;
-    return [slot[0], typeof slot[1] === "number" && Number.isSafeInteger(slot[1]) ? slot[1] : null];
+    return typeof slot[1] === "number" && Number.isSafeInteger(slot[1]) ? (slot as Slot) : [slot[0], null];
   });
 }
 
@@ -85,7 +85,8 @@ export function slotClock(slots: readonly (Slot | null)[], answers: readonly unk
     const slot = slots[i];
     const after = answers[i];
     if (!slot || typeof after !== "boolean") continue;
-    const [local, utc] = slot;
+    const local = slot[0];
+    const utc = slot[1];
     exact.set(local, after);
     if (after) {
       if (local > lowWall) lowWall = local;

@@ -87,19 +87,21 @@ export function explainVerdict(rule: Rule | undefined, verdict: RuleVerdict, inp
       break;
     }
     case "atp": {
+      let stale = false;
       facts = bySku(input, rule.skus)
         .map((g) => {
           const figure = readAtp(g.atp);
+          const available = figure === null ? null : rule.location ? atpAt(figure, rule.location) : figure.total;
+          const fresh = figure === null || available === null || figure.asOf === null ? false : clock.freshUntil(figure.asOf, rule.staleAfterSeconds);
+          if (fresh !== true) stale = true;
           if (!figure) return `${g.sku}: ${g.quantity} requested, no ATP figure published → stale`;
-          const available = rule.location ? atpAt(figure, rule.location) : figure.total;
           if (available === null) return `${g.sku}: no figure for location ${rule.location} → stale`;
-          const fresh = figure.asOf === null ? false : clock.freshUntil(figure.asOf, rule.staleAfterSeconds);
           const age = figure.asOf === null ? "no asOf" : `as of ${formatUtc(figure.asOf)}`;
           const state = fresh === true ? "fresh" : fresh === false ? `older than ${rule.staleAfterSeconds} s → stale` : "age unknown → stale";
           return `${g.sku}: ${g.quantity} requested, ATP ${available} ${age} (${state})`;
         })
         .join("; ");
-      if (verdict.errors.length > 0 && rule.whenStale === "closed") facts += "; stale figures fail closed";
+      if (stale) facts += `; stale figures fail ${rule.whenStale}`;
       break;
     }
   }

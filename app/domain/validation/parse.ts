@@ -28,6 +28,7 @@ export interface ParsedRuleSet {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const KINDS: Record<string, true> = Object.fromEntries(RULE_KINDS.map((k) => [k, true]));
 
 export function parseRuleSet(json: unknown): ParsedRuleSet {
   if (json === null || json === undefined) return { present: false, set: null, unreadable: [], failureMode: "open" };
@@ -45,22 +46,28 @@ export function parseRuleSet(json: unknown): ParsedRuleSet {
 
   const unreadable: string[] = [];
   const rules: Rule[] = [];
-  const counts = new Map<string, number>();
   const raws: unknown[] = value.rules;
+  let duplicates: Set<string> | null = null;
+  const seen = new Set<string>();
   for (let i = 0; i < raws.length; i++) {
-    const raw = raws[i];
-    const id = isObj(raw) && typeof raw.id === "string" && raw.id !== "" ? raw.id : null;
-    const mode = isObj(raw) ? raw.mode : undefined;
+    const raw = raws[i] as Obj | null;
+    const id = raw && typeof raw === "object" && typeof raw.id === "string" && raw.id !== "" ? raw.id : null;
+    const mode = raw && typeof raw === "object" ? raw.mode : undefined;
     if (mode === "off") continue;
-    if (id === null || (mode !== "enforce" && mode !== "test") || !RULE_KINDS.includes((raw as Obj).kind as Rule["kind"])) {
+    if (id === null || (mode !== "enforce" && mode !== "test") || KINDS[(raw as Obj).kind as string] !== true) {
       unreadable.push(id ?? `#${i}`);
       continue;
     }
-    counts.set(id, (counts.get(id) ?? 0) + 1);
+    if (seen.has(id)) (duplicates ??= new Set()).add(id);
+    seen.add(id);
     rules.push(raw as unknown as Rule);
   }
-  const kept = rules.filter((r) => counts.get(r.id) === 1);
-  for (const [id, n] of counts) if (n > 1) unreadable.push(id);
+  let kept = rules;
+  if (duplicates !== null) {
+    const dup = duplicates;
+    kept = rules.filter((r) => !dup.has(r.id));
+    for (const id of dup) unreadable.push(id);
+  }
 
   // Used as is (evaluate() checks each label it uses): copying it would cost the function per SKU.
   const labels = isObj(value.labels) ? (value.labels as Record<string, string>) : {};
