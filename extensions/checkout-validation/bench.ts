@@ -1,0 +1,60 @@
+/**
+ * Checkout rules at 1, 50 and 200 lines, next to the floor on the same input (the harness
+ * runs extensions/peakguard-floor on each input below). Inputs are what the input query
+ * returns: one-letter aliases per line, SKUs as long as benchCartLine's, a logged-in
+ * customer with published counts, one delivery address, and the app's clock slots.
+ *
+ *   "drop"        7 rules (one of each kind); the first 5 lines are the drop's SKUs and
+ *                 carry an ATP figure; the rest are ordinary catalogue lines.
+ *   "atp all"     one ATP rule over every line, every line carrying a figure: the cost of
+ *                 publishing ATP for the whole catalogue.
+ */
+import { benchCartLine, defineBenchmarks } from "../../functions/bench-spec";
+import { planClock } from "../../app/domain/validation/clock-admin";
+import type { Rule, RuleSet } from "../../app/domain/validation/types";
+
+const TARGET = "cart.validations.generate.run";
+const PLANNED_AT = 1795791600; // 2026-11-27T15:00:00Z
+const NOW = PLANNED_AT + 130;
+const DROP_LINES = 5;
+
+const SIZES = ["XS", "S", "M", "L", "XL"];
+/** The drop's SKUs (DRP-26-HD-XS …) for its first lines, benchCartLine's for the rest: same lengths as real SKUs. */
+const sku = (i: number) => (i < DROP_LINES ? `DRP-26-HD-${SIZES[i]}` : benchCartLine(i).merchandise.sku);
+const figure = (i: number) => ({ v: 1, asOf: NOW - 40 - i, total: 20 + (i % 7) });
+
+const DROP_RULES: Rule[] = [
+  { id: "drop-max", mode: "enforce", kind: "maxPerOrder", skus: ["DRP-26-*"], max: 4 },
+  { id: "drop-limit", mode: "enforce", kind: "customerLimit", skus: [sku(0), sku(1), sku(2), sku(3), sku(4)], max: 20, window: { kind: "days", days: 30 }, guests: "block" },
+  { id: "drop-gate", mode: "enforce", kind: "timeGate", skus: [sku(0), sku(1)], opensAt: "2026-11-27T10:00:00", closesAt: "2026-11-30T10:00:00" },
+  { id: "drop-stock", mode: "enforce", kind: "atp", skus: [sku(0), sku(1), sku(2), sku(3), sku(4)], staleAfterSeconds: 300, whenStale: "closed" },
+  { id: "order-size", mode: "enforce", kind: "cartQuantity", min: 1, max: 1000 },
+  { id: "order-value", mode: "test", kind: "subtotal", minCents: 1000 },
+  { id: "ship-to", mode: "enforce", kind: "region", countries: ["RU", "BY"], provinces: ["US-HI", "US-AK"], postalCodes: ["GB:BT*"], poBoxes: true },
+];
+const ATP_ALL: Rule[] = [{ id: "stock", mode: "enforce", kind: "atp", skus: [], staleAfterSeconds: 300, whenStale: "closed" }];
+
+function input(rules: Rule[], lines: number, atpOn: (i: number) => boolean) {
+  const labels: Record<string, string> = {};
+  for (let i = 0; i < DROP_LINES; i++) labels[sku(i)] = `Summit Hoodie — Black / ${SIZES[i]}`;
+  const set: RuleSet = { schemaVersion: 1, currencyCode: "USD", failureMode: "closed", labels, rules };
+  const plan = planClock(set, PLANNED_AT, "America/New_York");
+  return {
+    buyerJourney: { step: "CHECKOUT_COMPLETION" },
+    localization: { language: { isoCode: "EN" } },
+    presentmentCurrencyRate: "1.0",
+    cart: {
+      cost: { subtotalAmount: { amount: "4312.50", currencyCode: "USD" } },
+      buyerIdentity: { customer: { limits: { jsonValue: { v: 1, asOf: NOW - 600, counts: { "drop-limit": 1 } } } } },
+      deliveryGroups: [{ deliveryAddress: { countryCode: "US", provinceCode: "NY", zip: "11201", address1: "410 Atlantic Ave", address2: "Apt 3" } }],
+      lines: Array.from({ length: lines }, (_, i) => ({ q: 1 + (i % 3), m: { s: sku(i), a: atpOn(i) ? { j: figure(i) } : null } })),
+    },
+    shop: { localTime: Object.fromEntries(plan.ticks.slots.map(([, utc], i) => [`t${i}`, utc !== null && NOW >= utc])) },
+    validation: { rules: { jsonValue: set }, ticks: { jsonValue: plan.ticks } },
+  };
+}
+
+export default defineBenchmarks([
+  { target: TARGET, label: "drop", sizes: [1, 50, 200], input: (lines) => input(DROP_RULES, lines, (i) => i < DROP_LINES) },
+  { target: TARGET, label: "atp all", sizes: [1, 50, 200], input: (lines) => input(ATP_ALL, lines, () => true) },
+]);

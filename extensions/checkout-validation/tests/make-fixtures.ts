@@ -1,0 +1,201 @@
+/**
+ * Writes tests/fixtures/*.json: one function input per situation, with the output written
+ * out by hand below (not computed by the function). Inputs are complete answers to the
+ * input query (src/cart_validations_generate_run.graphql): the rules and ticks metafields
+ * as the app writes them (planClock in America/New_York) and Shopify's shop.localTime
+ * answers for "now". Re-run after changing a message or the input query:
+ *
+ *   npx tsx extensions/checkout-validation/tests/make-fixtures.ts
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { planClock } from "../../../app/domain/validation/clock-admin";
+import type { Rule, RuleSet } from "../../../app/domain/validation/types";
+
+const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
+const ZONE = "America/New_York";
+const PLANNED_AT = 1795791600; // 2026-11-27T15:00:00Z = 10:00 in New York
+const NOW = PLANNED_AT + 120; // the checkout runs two minutes later
+
+type Line = [sku: string | null, quantity: number, atp?: object];
+
+interface Situation {
+  name: string;
+  rules: Rule[] | null;
+  failureMode?: "open" | "closed";
+  lines: Line[];
+  step?: "CART_INTERACTION" | "CHECKOUT_INTERACTION" | "CHECKOUT_COMPLETION";
+  language?: string;
+  customer?: { counts: Record<string, number> } | "no-metafield" | null;
+  addresses?: object[];
+  subtotal?: [amount: string, currencyCode: string, rate: string];
+  /** Replace the rules metafield's value (unreadable sets). */
+  rawRules?: unknown;
+  errors: { target: string; message: string }[];
+}
+
+const LABELS = { "HD-BLK-M": "Hoodie — Black / M", "HD-BLK-L": "Hoodie — Black / L", "CAP-1": "Drop Cap" };
+const MAX_2: Rule = { id: "hoodie-2", mode: "enforce", kind: "maxPerOrder", skus: ["HD-*"], max: 2 };
+const LIMIT: Rule = { id: "drop-limit", mode: "enforce", kind: "customerLimit", skus: ["HD-*"], max: 2, window: { kind: "between", from: "2026-11-27T15:00:00Z", to: null }, guests: "block" };
+const GATE: Rule = { id: "cap-gate", mode: "enforce", kind: "timeGate", skus: ["CAP-*"], opensAt: "2026-11-27T12:00:00" };
+const atp = (whenStale: "open" | "closed"): Rule => ({ id: "stock", mode: "enforce", kind: "atp", skus: ["HD-*"], staleAfterSeconds: 300, whenStale });
+const figure = (total: number, ageSeconds: number) => ({ v: 1, asOf: NOW - ageSeconds, total });
+const line = (i: number) => `$.cart.lines[${i}].quantity`;
+
+const SITUATIONS: Situation[] = [
+  { name: "no-rules-metafield", rules: null, lines: [["HD-BLK-M", 9]], errors: [] },
+  { name: "empty-cart", rules: [MAX_2, LIMIT, GATE, atp("closed")], lines: [], errors: [] },
+  {
+    name: "max-per-order-at-limit-passes",
+    rules: [MAX_2],
+    lines: [["HD-BLK-M", 2], ["CAP-1", 5], [null, 1]],
+    errors: [],
+  },
+  {
+    name: "max-per-order-one-over-en",
+    rules: [MAX_2],
+    lines: [["CAP-1", 1], ["HD-BLK-M", 3]],
+    errors: [{ target: line(1), message: "You can buy at most 2 of Hoodie — Black / M per order. Please reduce the quantity." }],
+  },
+  {
+    name: "customer-limit-already-bought-fr",
+    rules: [LIMIT],
+    language: "FR",
+    customer: { counts: { "drop-limit": 1 } },
+    lines: [["HD-BLK-M", 2]],
+    errors: [{ target: line(0), message: "La limite pour Hoodie — Black / M est de 2 par client. Vous en avez déjà acheté 1 : vous pouvez en ajouter 1." }],
+  },
+  {
+    name: "customer-limit-guest-must-log-in-de",
+    rules: [LIMIT],
+    language: "DE",
+    customer: null,
+    lines: [["HD-BLK-L", 1]],
+    errors: [{ target: "$.cart", message: "Das Limit für Hoodie — Black / L beträgt 2 pro Kunde. Bitte melden Sie sich in Ihrem Konto an, um den Artikel zu kaufen." }],
+  },
+  {
+    name: "customer-limit-guest-on-cart-page-passes",
+    rules: [LIMIT],
+    step: "CART_INTERACTION",
+    customer: null,
+    lines: [["HD-BLK-L", 1]],
+    errors: [],
+  },
+  {
+    name: "region-po-box-and-blocked-province",
+    rules: [{ id: "ship", mode: "enforce", kind: "region", countries: ["RU"], provinces: ["US-HI"], postalCodes: [], poBoxes: true }],
+    step: "CHECKOUT_INTERACTION",
+    lines: [["CAP-1", 1]],
+    addresses: [{ countryCode: "US", provinceCode: "HI", zip: "96813", address1: "P.O. Box 42", address2: null }],
+    errors: [
+      { target: "$.cart.deliveryGroups[0].deliveryAddress.provinceCode", message: "We don't ship to this region (HI). Please choose another delivery address." },
+      { target: "$.cart.deliveryGroups[0].deliveryAddress.address1", message: "We can't deliver to a PO box. Please enter a street address." },
+    ],
+  },
+  {
+    name: "time-gate-not-open-fr",
+    rules: [GATE],
+    language: "FR",
+    lines: [["HD-BLK-M", 1], ["CAP-1", 1]],
+    errors: [{ target: line(1), message: "Drop Cap sera en vente le 27 nov. 2026 à 12:00 (heure de la boutique). Veuillez le retirer pour commander maintenant." }],
+  },
+  {
+    name: "atp-only-left-de",
+    rules: [atp("closed")],
+    language: "DE",
+    lines: [["HD-BLK-M", 3, figure(2, 60)]],
+    errors: [{ target: line(0), message: "Nur noch 2 × Hoodie — Black / M verfügbar. Bitte verringern Sie die Menge auf höchstens 2." }],
+  },
+  {
+    name: "atp-stale-fail-open-passes",
+    rules: [atp("open")],
+    lines: [["HD-BLK-M", 3, figure(0, 900)]],
+    errors: [],
+  },
+  {
+    name: "atp-stale-fail-closed-blocks",
+    rules: [atp("closed")],
+    lines: [["HD-BLK-M", 1, figure(5, 900)]],
+    errors: [{ target: line(0), message: "We can't confirm stock for Hoodie — Black / M right now. Please try again in a few minutes." }],
+  },
+  {
+    name: "testing-mode-reports-without-blocking",
+    rules: [{ ...MAX_2, mode: "test" }],
+    lines: [["HD-BLK-M", 5]],
+    errors: [],
+  },
+  {
+    name: "minimums-wait-for-checkout",
+    rules: [
+      { id: "min-qty", mode: "enforce", kind: "cartQuantity", min: 3 },
+      { id: "min-subtotal", mode: "enforce", kind: "subtotal", minCents: 5000 },
+    ],
+    step: "CART_INTERACTION",
+    lines: [["CAP-1", 1]],
+    subtotal: ["19.00", "USD", "1.0"],
+    errors: [],
+  },
+  {
+    name: "subtotal-minimum-converted-to-eur",
+    rules: [{ id: "min-subtotal", mode: "enforce", kind: "subtotal", minCents: 5000 }],
+    lines: [["CAP-1", 1]],
+    subtotal: ["45.99", "EUR", "0.92"],
+    errors: [{ target: "$.cart", message: "Your order subtotal must be at least 46.00 EUR." }],
+  },
+  {
+    name: "unreadable-rule-set-fails-closed",
+    rules: [],
+    rawRules: { schemaVersion: 99, failureMode: "closed", rules: [] },
+    lines: [["CAP-1", 1]],
+    errors: [{ target: "$.cart", message: "Checkout is temporarily unavailable. Please try again in a few minutes." }],
+  },
+  {
+    name: "unreadable-rule-fails-open",
+    rules: [MAX_2, { ...MAX_2, id: "broken", max: "two" } as unknown as Rule],
+    lines: [["HD-BLK-M", 2]],
+    errors: [],
+  },
+];
+
+function inputFor(s: Situation) {
+  const set: RuleSet = { schemaVersion: 1, currencyCode: "USD", failureMode: s.failureMode ?? "open", labels: LABELS, rules: s.rules ?? [] };
+  const plan = planClock({ ...set, rules: set.rules.filter((r) => r.kind !== "timeGate" || typeof r.opensAt === "string") }, PLANNED_AT, ZONE);
+  const localTime = Object.fromEntries(plan.ticks.slots.map(([local, utc], i) => [`t${i}`, utc !== null ? NOW >= utc : local <= "2026-11-27T10:02:00"]));
+  const [amount, currencyCode, rate] = s.subtotal ?? ["100.00", "USD", "1.0"];
+  const customer =
+    s.customer === undefined || s.customer === null
+      ? null
+      : { limits: s.customer === "no-metafield" ? null : { jsonValue: { v: 1, asOf: NOW - 30, counts: s.customer.counts } } };
+  return {
+    buyerJourney: { step: s.step ?? "CHECKOUT_COMPLETION" },
+    localization: { language: { isoCode: s.language ?? "EN" } },
+    presentmentCurrencyRate: rate,
+    cart: {
+      cost: { subtotalAmount: { amount, currencyCode } },
+      buyerIdentity: { customer },
+      deliveryGroups: (s.addresses ?? []).map((deliveryAddress) => ({ deliveryAddress })),
+      lines: s.lines.map(([sku, q, atpValue]) => ({ q, m: sku === null ? {} : { s: sku, a: atpValue ? { j: atpValue } : null } })),
+    },
+    shop: { localTime },
+    validation: {
+      rules: s.rules === null ? null : { jsonValue: s.rawRules ?? set },
+      ticks: { jsonValue: plan.ticks },
+    },
+  };
+}
+
+mkdirSync(DIR, { recursive: true });
+for (const s of SITUATIONS) {
+  const fixture = {
+    payload: {
+      export: "cart-validations-generate-run",
+      target: "cart.validations.generate.run",
+      input: inputFor(s),
+      output: { operations: s.errors.length > 0 ? [{ validationAdd: { errors: s.errors } }] : [] },
+    },
+  };
+  writeFileSync(path.join(DIR, `${s.name}.json`), `${JSON.stringify(fixture, null, 2)}\n`);
+}
+console.log(`wrote ${SITUATIONS.length} fixtures to ${path.relative(process.cwd(), DIR)}`);
