@@ -3,6 +3,7 @@
  * configured from the env vitest.config.ts sets): unauthenticated requests,
  * the landing page and the login form.
  */
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "../helpers/db";
 import { browserRequest, call, closeTestDatabase, CURL_UA, formPost, installTestDatabase } from "./support";
@@ -12,7 +13,8 @@ let routes: {
   app: typeof import("~/routes/app");
   index: typeof import("~/routes/_index/route");
   login: typeof import("~/routes/auth.login/route");
-  areas: Record<string, { loader: (typeof import("~/routes/app.peak"))["loader"] }>;
+  /** Area pages: placeholders or real pages, each behind the admin login. */
+  areas: Record<string, { loader: (args: LoaderFunctionArgs) => unknown }>;
 };
 
 beforeAll(async () => {

@@ -1,0 +1,230 @@
+/**
+ * The Checkout rules page's data and actions (app/routes/app.checkout-rules.tsx keeps to
+ * rendering). Every change goes to Shopify through saveCheckoutRules: the rules are read
+ * back from the validation's metafield, changed, validated and written whole, with the
+ * revision the page loaded.
+ */
+import type { PrismaClient } from "@prisma/client";
+
+import { formatUtc } from "../../domain/inventory/atp-metafield";
+import { toDecimalString } from "../../domain/money";
+import { utcToZoned } from "../../domain/promotions/time-admin";
+import { RULE_MODES, type Rule, type RuleMode, type RuleSet } from "../../domain/validation/types";
+import type { ReplayCount } from "../../domain/validation/replay";
+import type { AdminClient } from "../admin/client.server";
+import { forShop } from "../db/scoped.server";
+import { clockStatus, refreshCheckoutClock } from "./clock.server";
+import { lookupCounts, REPLAY_DAYS, replayCounts, type LookupCounts } from "./counts.server";
+import { publishCustomerLimitCounts } from "./customer-limits.server";
+import { draftRule, EMPTY_FIELDS, fieldErrors, fieldsFromForm, fieldsFromRule, labelsFor, withRule, type RuleFields } from "./form.server";
+import { readLookupForm, runLookup, type LookupResult } from "./lookup.server";
+import { loadCheckoutRules, MAX_VALIDATIONS, saveCheckoutRules, type SaveResult } from "./rules.server";
+
+export interface PageContext {
+  prisma: PrismaClient;
+  admin: AdminClient;
+  shop: string;
+  now: Date;
+}
+
+export interface ShopSettings {
+  zone: string;
+  currencyCode: string;
+  /** false until the shop's zone and currency are synced (UTC and USD are assumed meanwhile). */
+  synced: boolean;
+}
+
+export async function shopSettings(prisma: PrismaClient, shop: string): Promise<ShopSettings> {
+  const row = await forShop(prisma, shop).shop.findFirst({ select: { ianaTimezone: true, currencyCode: true } });
+  return { zone: row?.ianaTimezone ?? "UTC", currencyCode: row?.currencyCode ?? "USD", synced: Boolean(row?.ianaTimezone && row.currencyCode) };
+}
+
+export interface RuleRow {
+  id: string;
+  name: string;
+  kind: Rule["kind"];
+  mode: RuleMode;
+  summary: string;
+  lookups: LookupCounts | null;
+  replay: ReplayCount | null;
+}
+
+const KIND_LABELS: Record<Rule["kind"], string> = {
+  maxPerOrder: "Maximum per order",
+  customerLimit: "Limit per customer",
+  cartQuantity: "Order quantity",
+  subtotal: "Order subtotal",
+  region: "Blocked destinations",
+  timeGate: "Drop time gate",
+  atp: "Stock (ATP)",
+};
+
+export function kindLabel(kind: Rule["kind"]): string {
+  return KIND_LABELS[kind];
+}
+
+/** One line a merchant reads in the rules list. */
+export function summarize(rule: Rule, set: RuleSet): string {
+  const skus = (list: string[]) => (list.length === 0 ? "every SKU with a published ATP figure" : list.length > 3 ? `${list.slice(0, 3).join(", ")} +${list.length - 3}` : list.join(", "));
+  const money = (minor: number) => `${toDecimalString(minor, set.currencyCode)} ${set.currencyCode}`;
+  switch (rule.kind) {
+    case "maxPerOrder":
+      return `At most ${rule.max} ${rule.per === "rule" ? "in total" : "per SKU"} per order of ${skus(rule.skus)}`;
+    case "customerLimit":
+      return `At most ${rule.max} per customer of ${skus(rule.skus)}, ${rule.window.kind === "days" ? `over ${rule.window.days} days` : `since ${rule.window.from}${rule.window.to ? ` until ${rule.window.to}` : ""}`}; guests ${rule.guests === "block" ? "must log in" : "checked on the cart alone"}`;
+    case "cartQuantity":
+      return [rule.min !== undefined ? `at least ${rule.min} items` : "", rule.max !== undefined ? `at most ${rule.max} items` : ""].filter(Boolean).join(", ");
+    case "subtotal":
+      return [rule.minCents !== undefined ? `subtotal at least ${money(rule.minCents)}` : "", rule.maxCents !== undefined ? `at most ${money(rule.maxCents)}` : ""].filter(Boolean).join(", ");
+    case "region":
+      return [
+        rule.countries?.length ? `countries ${rule.countries.join(", ")}` : "",
+        rule.provinces?.length ? `provinces ${rule.provinces.join(", ")}` : "",
+        rule.postalCodes?.length ? `postal codes ${rule.postalCodes.join(", ")}` : "",
+        rule.poBoxes ? "PO boxes" : "",
+      ]
+        .filter(Boolean)
+        .join("; ");
+    case "timeGate":
+      return `${skus(rule.skus)} on sale from ${rule.opensAt.slice(0, 16).replace("T", " ")}${rule.closesAt ? ` to ${rule.closesAt.slice(0, 16).replace("T", " ")}` : ""} (shop time)`;
+    case "atp":
+      return `Quantity ≤ published ATP${rule.location ? ` at location ${rule.location}` : ""} for ${skus(rule.skus)}; figures older than ${rule.staleAfterSeconds} s fail ${rule.whenStale}`;
+  }
+}
+
+export interface PageData {
+  shop: string;
+  settings: ShopSettings;
+  validation: { id: string; enabled: boolean; blockOnFailure: boolean } | null;
+  failureMode: RuleSet["failureMode"];
+  revision: string;
+  problems: string[];
+  rows: RuleRow[];
+  editing: { replacing: string | null; fields: RuleFields } | null;
+  replayDays: number;
+  clock: { coversUntil: string | null; expired: boolean; needed: boolean };
+  validationsOnShop: number;
+  maxValidations: number;
+  nowLocal: string;
+}
+
+export async function loadPage(ctx: PageContext, url: URL): Promise<PageData> {
+  const settings = await shopSettings(ctx.prisma, ctx.shop);
+  const rules = await loadCheckoutRules(ctx.admin, settings);
+  const [lookups, replay] = await Promise.all([lookupCounts(ctx.prisma, ctx.shop), replayCounts(ctx.prisma, ctx.shop, rules.set, { zone: settings.zone, now: ctx.now })]);
+  const edit = url.searchParams.get("edit");
+  const editingRule = edit ? rules.set.rules.find((r) => r.id === edit) : undefined;
+  const status = clockStatus(rules.ticks?.value);
+  const nowSeconds = Math.floor(ctx.now.getTime() / 1000);
+  return {
+    shop: ctx.shop,
+    settings,
+    validation: rules.validation && { id: rules.validation.id, enabled: rules.validation.enabled, blockOnFailure: rules.validation.blockOnFailure },
+    failureMode: rules.set.failureMode,
+    revision: rules.revision,
+    problems: rules.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)),
+    rows: rules.set.rules.map((rule) => ({
+      id: rule.id,
+      name: rule.name ?? rule.id,
+      kind: rule.kind,
+      mode: rule.mode,
+      summary: summarize(rule, rules.set),
+      lookups: lookups[rule.id] ?? null,
+      replay: replay[rule.id] ?? null,
+    })),
+    editing: edit === "new" ? { replacing: null, fields: EMPTY_FIELDS } : editingRule ? { replacing: editingRule.id, fields: fieldsFromRule(editingRule, settings.currencyCode, settings.zone) } : null,
+    replayDays: REPLAY_DAYS,
+    clock: {
+      coversUntil: status.coversUntil === null ? null : `${utcToZoned(status.coversUntil, settings.zone).wall.replace("T", " ")} (${formatUtc(status.coversUntil)})`,
+      expired: status.coversUntil === null || status.coversUntil <= nowSeconds,
+      needed: rules.set.rules.some((r) => r.mode !== "off" && (r.kind === "atp" || r.kind === "timeGate")),
+    },
+    validationsOnShop: rules.validationsOnShop,
+    maxValidations: MAX_VALIDATIONS,
+    nowLocal: utcToZoned(nowSeconds, settings.zone).wall.slice(0, 16),
+  };
+}
+
+export type ActionData =
+  | { intent: "saveRule"; ok: true; message: string; warnings: string[] }
+  | { intent: "saveRule"; ok: false; message: string; fieldErrors: Partial<Record<keyof RuleFields, string>>; formErrors: string[]; fields: RuleFields; replacing: string | null }
+  | { intent: "setMode" | "deleteRule" | "saveSettings" | "refreshClock" | "publishCounts"; ok: boolean; message: string }
+  | { intent: "lookup"; ok: true; result: LookupResult }
+  | { intent: "lookup"; ok: false; message: string; fieldErrors: Record<string, string> }
+  | { intent: "unknown"; ok: false; message: string };
+
+function saveMessage(result: Exclude<SaveResult, { ok: true }>): string {
+  if (result.code === "invalid") return result.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join("; ");
+  return result.message;
+}
+
+const text = (form: FormData, name: string) => {
+  const v = form.get(name);
+  return typeof v === "string" ? v.trim() : "";
+};
+
+export async function handleAction(ctx: PageContext, form: FormData): Promise<{ status: number; data: ActionData }> {
+  const settings = await shopSettings(ctx.prisma, ctx.shop);
+  const intent = text(form, "intent");
+  const revision = text(form, "revision");
+  const current = await loadCheckoutRules(ctx.admin, settings);
+  const enabled = current.validation?.enabled ?? true;
+  const save = (draft: Record<string, unknown>, on = enabled) =>
+    saveCheckoutRules(ctx.admin, draft, { enabled: on, revision, zone: settings.zone, currencyCode: settings.currencyCode, now: ctx.now, current });
+  const status = (r: SaveResult) => (r.ok ? 200 : r.code === "conflict" ? 409 : r.code === "invalid" ? 400 : 502);
+
+  switch (intent) {
+    case "saveRule": {
+      const fields = fieldsFromForm(form);
+      const replacing = text(form, "replacing") || null;
+      const drafted = draftRule(fields, settings.currencyCode, settings.zone);
+      if (!drafted.ok) {
+        return { status: 400, data: { intent, ok: false, message: "Some fields need fixing", fieldErrors: drafted.errors, formErrors: [], fields, replacing } };
+      }
+      const { draft, index } = withRule(current.set, drafted.rule, replacing);
+      const labelled = { ...draft, labels: await labelsFor(ctx.prisma, ctx.admin, ctx.shop, { ...current.set, rules: draft.rules as Rule[] }) };
+      const result = await save(labelled);
+      if (result.ok) {
+        return { status: 200, data: { intent, ok: true, message: `Saved rule ${fields.id}`, warnings: [...result.warnings.map((w) => w.message), ...result.clockNotes] } };
+      }
+      const mapped = result.code === "invalid" ? fieldErrors(result.errors, index) : { fields: {}, form: [saveMessage(result)] };
+      return { status: status(result), data: { intent, ok: false, message: "The rule was not saved", fieldErrors: mapped.fields, formErrors: mapped.form, fields, replacing } };
+    }
+    case "setMode":
+    case "deleteRule": {
+      const id = text(form, "ruleId");
+      const mode = text(form, "mode") as RuleMode;
+      if (!current.set.rules.some((r) => r.id === id)) return { status: 404, data: { intent, ok: false, message: `No rule ${id}` } };
+      if (intent === "setMode" && !RULE_MODES.includes(mode)) return { status: 400, data: { intent, ok: false, message: `Unknown mode "${mode}"` } };
+      const rules = intent === "deleteRule" ? current.set.rules.filter((r) => r.id !== id) : current.set.rules.map((r) => (r.id === id ? { ...r, mode } : r));
+      const result = await save({ ...current.set, rules });
+      const done = intent === "deleteRule" ? `Deleted rule ${id}` : `Rule ${id} is now ${mode === "enforce" ? "enforced" : mode === "test" ? "in testing mode" : "off"}`;
+      return { status: status(result), data: { intent, ok: result.ok, message: result.ok ? done : saveMessage(result) } };
+    }
+    case "saveSettings": {
+      const failureMode = text(form, "failureMode");
+      const on = text(form, "enabled") === "on";
+      const result = await save({ ...current.set, failureMode }, on);
+      return { status: status(result), data: { intent, ok: result.ok, message: result.ok ? `Saved: checkout rules ${on ? "on" : "off"}, failing ${failureMode}` : saveMessage(result) } };
+    }
+    case "lookup": {
+      const read = readLookupForm(form);
+      if (!read.ok) return { status: 400, data: { intent, ok: false, message: "Some fields need fixing", fieldErrors: read.errors } };
+      const result = await runLookup(ctx.prisma, ctx.admin, ctx.shop, current.set, read.request, { zone: settings.zone, now: ctx.now });
+      return { status: 200, data: { intent, ok: true, result } };
+    }
+    case "refreshClock": {
+      const result = await refreshCheckoutClock(ctx.admin, { zone: settings.zone, currencyCode: settings.currencyCode, now: ctx.now, force: true });
+      return {
+        status: result.written ? 200 : 409,
+        data: { intent, ok: result.written, message: result.written ? `Clock written; it covers until ${formatUtc(result.coversUntil)}` : `Clock not written: ${result.reason.replace("_", " ")}` },
+      };
+    }
+    case "publishCounts": {
+      const result = await publishCustomerLimitCounts(ctx.prisma, ctx.admin, ctx.shop, current.set, ctx.now);
+      return { status: 200, data: { intent, ok: true, message: `Published purchase counts for ${result.customers} customer(s) in ${result.calls} call(s)` } };
+    }
+    default:
+      return { status: 400, data: { intent: "unknown", ok: false, message: `Unknown action "${intent}"` } };
+  }
+}
