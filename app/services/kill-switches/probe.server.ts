@@ -81,6 +81,8 @@ function firstSku(dump: Pick<StoreDump, "variants" | "inventoryLevels"> | null):
 
 /** A probe over the checkout simulator. */
 export function simulatorProbe(options: SimulatorProbeOptions): CheckoutProbe {
+  // The first checkout builds the bundles (typegen + esbuild, as the CLI does); later ones reuse them.
+  let built = false;
   return async (request) => {
     const { target, off } = request;
     if (target.kind === "promotion" || target.kind === "freeze") {
@@ -107,7 +109,8 @@ export function simulatorProbe(options: SimulatorProbeOptions): CheckoutProbe {
         : {}),
       buyerJourneyStep: "CHECKOUT_COMPLETION",
     };
-    const result = await options.simulate({ cart, ...source, build: false });
+    const result = await options.simulate({ cart, ...source, build: !built });
+    built = true;
     const shopper = result.shopper;
     const mine = new Set(["payment-kill-switch", "delivery-kill-switch", "checkout-validation"]);
     const runs = result.runs
@@ -115,7 +118,9 @@ export function simulatorProbe(options: SimulatorProbeOptions): CheckoutProbe {
       .map((r) => ({ extension: r.extension, target: r.target, status: r.status, instructions: r.instructions, errors: r.errors.slice(0, 3) }));
     const at = (options.now ?? (() => new Date()))().toISOString();
     const base = { ran: true as const, market: market?.handle ?? null, country, runs, at };
-    const skippedWhy = (handle: string) => result.skipped.find((s) => s.extension === handle || s.extension.endsWith(handle))?.reason;
+    const skippedWhy = (handle: string) =>
+      result.skipped.find((s) => s.extension === handle || s.extension.endsWith(handle))?.reason ??
+      result.runs.find((r) => r.handle === handle && r.status === "error")?.errors[0];
 
     // What this one switch names, by the functions' own predicates.
     const ks = EMPTY_KILL_SWITCHES;
