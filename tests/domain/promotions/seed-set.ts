@@ -72,3 +72,52 @@ export function authoredSet(): Record<string, unknown> {
     ],
   };
 }
+
+/* ---------------------------------------------------------------- the spring seed --- */
+
+export const HOODIES = "gid://shopify/Collection/3001";
+export const TEES = "gid://shopify/Collection/3002";
+export const SPRING = "promo_2026_spring_15off";
+export const FREE_SHIPPING = "free_shipping_over_50";
+/** The demo shop's zone (emulator/seed/default.json). */
+export const SHOP_ZONE = "America/New_York";
+
+/**
+ * The seed's spring sale as a merchant authors it: 15% off hoodies and tees in the US and
+ * Canada, on the web store and the iOS app (custom channels from the cart attribute), for carts
+ * of $50 or more, from 2026-03-01 00:00 through 2026-03-15 23:59:59 at -05:00 (so the window's
+ * exclusive end is 2026-03-16 00:00 -05:00), gift cards (GC-*) and clearance (*-CLR) excluded;
+ * it stacks with free shipping over $50, which stacks with it.
+ */
+export function springSeedSet(): Record<string, unknown> {
+  return {
+    schemaVersion: 1,
+    currencyCode: "USD",
+    floor: { minPercentOfSubtotal: 0, allowFreeOrder: false },
+    promotions: [
+      {
+        id: SPRING,
+        name: "Spring 15% off hoodies and tees",
+        priority: 10,
+        stacksWith: [FREE_SHIPPING],
+        conditions: {
+          markets: { countryCodes: ["US", "CA"] },
+          channels: ["web", "ios"],
+          cartContains: { anyOfCollections: [HOODIES, TEES] },
+          minSubtotalCents: 5000,
+          timeWindow: { start: "2026-03-01T00:00", end: "2026-03-16T00:00", zone: "-05:00" },
+        },
+        action: { type: "percent_off", percent: 15, appliesTo: "matching_lines" },
+        exclusions: { skuPatterns: ["GC-*", "*-CLR"] },
+      },
+      {
+        id: FREE_SHIPPING,
+        name: "Free shipping over $50",
+        priority: 20,
+        stacksWith: [SPRING],
+        conditions: { minSubtotalCents: 5000 },
+        action: { type: "free_shipping" },
+      },
+    ],
+  };
+}
