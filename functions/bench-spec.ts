@@ -24,6 +24,19 @@ export interface FunctionBenchmark {
   sizes?: readonly number[];
   /** The function input for a cart of `lines` lines. Must be deterministic. */
   input(lines: number): unknown;
+  /**
+   * Targets to report against (printed as met / NOT met under the table; they do not change
+   * the exit code, which is about Shopify's limits): at `lines`, instructions at most
+   * `maxFloorRatio` × the floor's, and (instructions + start-up) at most `maxBudgetShare` of
+   * the instruction budget.
+   */
+  goals?: readonly BenchGoal[];
+}
+
+export interface BenchGoal {
+  lines: number;
+  maxFloorRatio?: number;
+  maxBudgetShare?: number;
 }
 
 /** Identity, for type checking a bench.ts default export. */

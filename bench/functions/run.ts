@@ -21,7 +21,7 @@ import { readFile, stat } from "node:fs/promises";
 
 import { validateFixtureInput } from "@shopify/shopify-function-test-helpers";
 
-import { DEFAULT_BENCH_SIZES, type FunctionBenchmark } from "../../functions/bench-spec";
+import { DEFAULT_BENCH_SIZES, type BenchGoal, type FunctionBenchmark } from "../../functions/bench-spec";
 import { buildFunction, listFunctionExtensions, resolveExtension, type FunctionExtension } from "../../functions/build";
 import { loadSchemaCached, targetOf } from "../../functions/fixtures";
 import { graphql } from "../../functions/graphql";
@@ -46,6 +46,8 @@ export interface BenchRow {
   /** (instructions + startup) / budget */
   budgetUsed: number;
   problems: string[];
+  /** The benchmark's goals for this size (bench-spec `goals`), if any. */
+  goal?: BenchGoal;
 }
 
 interface Benched {
@@ -112,11 +114,38 @@ export async function runBenchmarks(refs: readonly string[] = []): Promise<Bench
           budget: limits.budget,
           budgetUsed: limits.budgetUsed,
           problems,
+          ...(benchmark.goals?.find((g) => g.lines === lines) ? { goal: benchmark.goals.find((g) => g.lines === lines) } : {}),
         });
       }
     }
   }
   return rows;
+}
+
+/** One line per row that has a goal: what was asked, what was measured, met or NOT met. */
+export function formatGoals(rows: readonly BenchRow[]): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    const goal = r.goal;
+    if (!goal) continue;
+    const checks: string[] = [];
+    let met = true;
+    if (goal.maxFloorRatio !== undefined) {
+      const ok = r.ratio <= goal.maxFloorRatio;
+      met &&= ok;
+      checks.push(`${r.ratio.toFixed(2)}× the floor (goal ≤ ${goal.maxFloorRatio}×)`);
+    }
+    if (goal.maxBudgetShare !== undefined) {
+      const ok = r.budgetUsed <= goal.maxBudgetShare;
+      met &&= ok;
+      const runOnly = r.instructions / r.budget;
+      checks.push(
+        `${(r.budgetUsed * 100).toFixed(1)}% of the budget with start-up, ${(runOnly * 100).toFixed(1)}% without (goal ≤ ${(goal.maxBudgetShare * 100).toFixed(0)}%)`
+      );
+    }
+    out.push(`${met ? "met" : "NOT met"}: ${r.extension} ${r.target} ${r.label} at ${r.lines} lines: ${checks.join("; ")}`);
+  }
+  return out;
 }
 
 /** The table printed by the CLI. */
@@ -171,6 +200,8 @@ async function main(argv: string[]): Promise<number> {
         "\nstart-up: compiling + evaluating the bundle (Javy precompiles, so Shopify pays less);" +
         "\n% budget: (instructions + start-up) / 11M, scaled by lines × 0.005 above 200 lines. Wasm size (256 kB) is not measurable without Javy."
     );
+    const goals = formatGoals(rows);
+    if (goals.length > 0) console.log(`\ngoals:\n  ${goals.join("\n  ")}`);
   }
   const failing = rows.filter((r) => r.problems.length > 0);
   for (const r of failing) {
