@@ -317,18 +317,34 @@ export default function Peak() {
                   No flips yet.
                 </Text>
               ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text", "text", "text", "text"]}
-                  headings={["When", "Who", "Action", "Why", "Before → after", "Receipt"]}
-                  rows={data.audit.map((a) => [
-                    a.at,
-                    a.actor,
-                    `${a.action} ${a.what}`,
-                    a.reason,
-                    `${a.before} → ${a.after}`,
-                    a.receipt ? `${a.receiptOk ? "✓" : "✗"} ${a.receipt}` : "—",
-                  ])}
-                />
+                <BlockStack gap="300">
+                  {data.audit.map((a) => (
+                    <BlockStack key={a.id} gap="050">
+                      <InlineStack gap="200" blockAlign="center">
+                        <Badge tone={a.action === "refused" ? "critical" : a.action === "kill" ? "warning" : "info"}>{a.action}</Badge>
+                        <Text as="span" fontWeight="semibold">
+                          {a.what}
+                        </Text>
+                        <Text as="span" variant="bodySm" tone="subdued">
+                          {a.at} · {a.actor}
+                          {a.rev !== null ? ` · rev ${a.rev}` : ""}
+                        </Text>
+                      </InlineStack>
+                      <Text as="p" variant="bodySm">
+                        Why: {a.reason}
+                      </Text>
+                      <Text as="p" variant="bodySm" tone="subdued">
+                        Before → after: {a.before} → {a.after}
+                      </Text>
+                      {a.receipt && (
+                        <Text as="p" variant="bodySm" tone={a.receiptOk ? "success" : "critical"}>
+                          {a.receiptOk ? "Receipt ✓ " : "Receipt ✗ "}
+                          {a.receipt}
+                        </Text>
+                      )}
+                    </BlockStack>
+                  ))}
+                </BlockStack>
               )}
             </Section>
 

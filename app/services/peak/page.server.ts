@@ -25,7 +25,7 @@ import { forShop } from "../db/scoped.server";
 import { customizationStatus, ensureKillSwitchCustomizations, type CustomizationStatus } from "../kill-switches/customizations.server";
 import { killSwitch, republish, restoreExpiredSwitches, restoreSwitch, type FlipDeps, type FlipResult, type PropagationReceipt } from "../kill-switches/flip.server";
 import type { CheckoutProbe } from "../kill-switches/probe.server";
-import { catalogOf, loadActiveSwitches, loadSettings } from "../kill-switches/repository.server";
+import { catalogOf, loadActiveSwitches, loadSettings, toActiveSwitch } from "../kill-switches/repository.server";
 import { BACKLOG_CAP_ENV, queueCapFromEnv, webhookBacklog } from "./backpressure.server";
 import { latestDrillReports, type DrillReportView } from "./drill-reports.server";
 
@@ -138,6 +138,10 @@ export async function loadPeakPage(ctx: PeakContext): Promise<PeakPage> {
   const catalog = catalogOf(settings);
   const active = await loadActiveSwitches(db);
   const audits = await db.killSwitchAudit.findMany({ orderBy: { at: "desc" }, take: 25 });
+  const auditSwitchIds = [...new Set(audits.map((a) => a.switchId).filter((id): id is string => id !== null))];
+  const described = new Map(
+    (await db.killSwitch.findMany({ where: { id: { in: auditSwitchIds } } })).map((row) => [row.id, describeTarget(toActiveSwitch(row).target)])
+  );
   const lastPublish = await db.killSwitchAudit.findFirst({ where: { rev: { not: null } }, orderBy: { at: "desc" } });
   const publishReceipt = (lastPublish?.receipt as unknown as PropagationReceipt | null)?.publish ?? null;
   const windowsRaw = await db.freezeWindow.findMany({ where: { endsAt: { gt: new Date(now.getTime() - 7 * 86_400_000) } }, orderBy: { startsAt: "asc" }, take: 50 });
@@ -197,7 +201,7 @@ export async function loadPeakPage(ctx: PeakContext): Promise<PeakPage> {
     coverage: coverage(catalog, toKillSwitches(active, 0, clock.timeZone)),
     audit: audits.map((a) => {
       const line = receiptLine(a.receipt as unknown as PropagationReceipt | null);
-      return { id: a.id, at: fmt(a.at), actor: a.actor, action: a.action, what: a.switchKey, reason: a.reason, rev: a.rev, before: stateSummary(a.before), after: stateSummary(a.after), receipt: line.text, receiptOk: line.ok };
+      return { id: a.id, at: fmt(a.at), actor: a.actor, action: a.action, what: (a.switchId && described.get(a.switchId)) || a.switchKey, reason: a.reason, rev: a.rev, before: stateSummary(a.before), after: stateSummary(a.after), receipt: line.text, receiptOk: line.ok };
     }),
     drills: drills.map((d) => ({ ...d, startedLabel: fmt(new Date(d.startedAt)) })),
     freezeWindows: windows.map((w) => ({ id: w.id, scope: w.scope, starts: fmt(w.startsAt), ends: fmt(w.endsAt), reason: w.reason, by: w.createdBy, open: w.startsAt <= now && now < w.endsAt })),
