@@ -84,6 +84,21 @@ import type {
   ValidationsQuery,
   ValidationsQueryVariables,
 } from "./generated/admin.types";
+// Promotions (app/services/promotions)
+import type {
+  DiscountAutomaticAppCreateMutation,
+  DiscountAutomaticAppCreateMutationVariables,
+  DiscountAutomaticAppUpdateMutation,
+  DiscountAutomaticAppUpdateMutationVariables,
+  DiscountProductCollectionsQuery,
+  DiscountProductCollectionsQueryVariables,
+  DiscountPromotionSetQuery,
+  DiscountPromotionSetQueryVariables,
+  DiscountPromotionsListQuery,
+  DiscountPromotionsListQueryVariables,
+  ShopifyFunctionsDiscountQuery,
+  ShopifyFunctionsDiscountQueryVariables,
+} from "./generated/admin.types";
 
 /** A document as codegen describes it: one named query or mutation. */
 export interface AdminDocument {
@@ -171,3 +186,11 @@ export const Validations = op<ValidationsQuery, ValidationsQueryVariables>(docum
 export const ValidationCreate = op<ValidationCreateMutation, ValidationCreateMutationVariables>(documents.ValidationCreateDocument);
 export const ValidationUpdate = op<ValidationUpdateMutation, ValidationUpdateMutationVariables>(documents.ValidationUpdateDocument);
 export const ValidationLookupVariants = op<ValidationLookupVariantsQuery, ValidationLookupVariantsQueryVariables>(documents.ValidationLookupVariantsDocument);
+
+// Promotions (app/services/promotions)
+export const DiscountPromotionsList = op<DiscountPromotionsListQuery, DiscountPromotionsListQueryVariables>(documents.DiscountPromotionsListDocument);
+export const DiscountPromotionSet = op<DiscountPromotionSetQuery, DiscountPromotionSetQueryVariables>(documents.DiscountPromotionSetDocument);
+export const DiscountAutomaticAppCreate = op<DiscountAutomaticAppCreateMutation, DiscountAutomaticAppCreateMutationVariables>(documents.DiscountAutomaticAppCreateDocument);
+export const DiscountAutomaticAppUpdate = op<DiscountAutomaticAppUpdateMutation, DiscountAutomaticAppUpdateMutationVariables>(documents.DiscountAutomaticAppUpdateDocument);
+export const DiscountProductCollections = op<DiscountProductCollectionsQuery, DiscountProductCollectionsQueryVariables>(documents.DiscountProductCollectionsDocument);
+export const ShopifyFunctionsDiscount = op<ShopifyFunctionsDiscountQuery, ShopifyFunctionsDiscountQueryVariables>(documents.ShopifyFunctionsDiscountDocument);

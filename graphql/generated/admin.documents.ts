@@ -38,6 +38,41 @@ export const DeliveryCustomizationsDocument = {
   source: "query DeliveryCustomizations($first: Int!) {\n  deliveryCustomizations(first: $first) {\n    nodes {\n      id\n      title\n      enabled\n      functionId\n      shopifyFunction {\n        id\n        handle\n        apiType\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
 } as const;
 
+export const DiscountAutomaticAppCreateDocument = {
+  name: "DiscountAutomaticAppCreate",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation DiscountAutomaticAppCreate($automaticAppDiscount: DiscountAutomaticAppInput!) {\n  discountAutomaticAppCreate(automaticAppDiscount: $automaticAppDiscount) {\n    automaticAppDiscount {\n      discountId\n      title\n      status\n      discountClasses\n      combinesWith {\n        productDiscounts\n        orderDiscounts\n        shippingDiscounts\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const DiscountAutomaticAppUpdateDocument = {
+  name: "DiscountAutomaticAppUpdate",
+  kind: "mutation",
+  idempotent: false,
+  source: "mutation DiscountAutomaticAppUpdate($id: ID!, $automaticAppDiscount: DiscountAutomaticAppInput!) {\n  discountAutomaticAppUpdate(id: $id, automaticAppDiscount: $automaticAppDiscount) {\n    automaticAppDiscount {\n      discountId\n      title\n      status\n      discountClasses\n      combinesWith {\n        productDiscounts\n        orderDiscounts\n        shippingDiscounts\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}",
+} as const;
+
+export const DiscountProductCollectionsDocument = {
+  name: "DiscountProductCollections",
+  kind: "query",
+  idempotent: false,
+  source: "query DiscountProductCollections($ids: [ID!]!) {\n  nodes(ids: $ids) {\n    __typename\n    ... on Product {\n      id\n      collections(first: 25) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n}",
+} as const;
+
+export const DiscountPromotionSetDocument = {
+  name: "DiscountPromotionSet",
+  kind: "query",
+  idempotent: false,
+  source: "query DiscountPromotionSet($id: ID!) {\n  discountNode(id: $id) {\n    id\n    discount {\n      __typename\n      ... on DiscountAutomaticApp {\n        title\n        status\n        startsAt\n        endsAt\n        discountClasses\n        combinesWith {\n          productDiscounts\n          orderDiscounts\n          shippingDiscounts\n        }\n      }\n    }\n    set: metafield(namespace: \"$app:peakguard\", key: \"promotion_set\") {\n      value\n    }\n    compiled: metafield(namespace: \"$app:peakguard\", key: \"promotions\") {\n      value\n    }\n  }\n}",
+} as const;
+
+export const DiscountPromotionsListDocument = {
+  name: "DiscountPromotionsList",
+  kind: "query",
+  idempotent: false,
+  source: "query DiscountPromotionsList($first: Int!, $after: String) {\n  discountNodes(\n    first: $first\n    after: $after\n    query: \"type:app\"\n    sortKey: UPDATED_AT\n    reverse: true\n  ) {\n    nodes {\n      id\n      discount {\n        __typename\n        ... on DiscountAutomaticApp {\n          title\n          status\n          startsAt\n          endsAt\n          updatedAt\n          discountClasses\n        }\n      }\n      set: metafield(namespace: \"$app:peakguard\", key: \"promotion_set\") {\n        value\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
+} as const;
+
 export const InventoryAdjustQuantitiesDocument = {
   name: "InventoryAdjustQuantities",
   kind: "mutation",
@@ -197,6 +232,13 @@ export const ShopMetafieldDocument = {
   kind: "query",
   idempotent: false,
   source: "query ShopMetafield($namespace: String!, $key: String!) {\n  shop {\n    id\n    ianaTimezone\n    metafield(namespace: $namespace, key: $key) {\n      id\n      namespace\n      key\n      type\n      value\n      compareDigest\n      updatedAt\n    }\n  }\n}",
+} as const;
+
+export const ShopifyFunctionsDiscountDocument = {
+  name: "ShopifyFunctionsDiscount",
+  kind: "query",
+  idempotent: false,
+  source: "query ShopifyFunctionsDiscount {\n  shopifyFunctions(first: 25, apiType: \"discount\") {\n    nodes {\n      id\n      handle\n      title\n    }\n  }\n}",
 } as const;
 
 export const ValidationCreateDocument = {
