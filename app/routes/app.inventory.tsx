@@ -381,7 +381,7 @@ export default function Inventory() {
   const data = useLoaderData<typeof loader>();
   const history = data.history;
   return (
-    <Page title="Inventory" subtitle="Multi-location ATP, reservations and routing">
+    <Page fullWidth title="Inventory" subtitle="Multi-location ATP, reservations and routing">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -399,7 +399,6 @@ export default function Inventory() {
               ATP changes reach checkout within {data.publish.budgetSeconds} s; last published{" "}
               {data.publish.lagLabel ? <Badge tone={FRESHNESS_TONE[data.publish.freshness ?? "stale"]}>{`${data.publish.lagLabel} ago`}</Badge> : "never"}.
             </Text>
-            <GridCard data={data} />
             {history && (
               <Card>
                 <BlockStack gap="300">
@@ -409,7 +408,9 @@ export default function Inventory() {
                 </BlockStack>
               </Card>
             )}
+            <GridCard data={data} />
             <ReservationsCard reservations={data.reservations} />
+            <MappingCard />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -434,7 +435,6 @@ export default function Inventory() {
                 )}
               </BlockStack>
             </Card>
-            <MappingCard />
           </BlockStack>
         </Layout.Section>
       </Layout>

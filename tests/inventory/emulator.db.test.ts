@@ -12,7 +12,7 @@ import { adminClientFromToken, type AdminClient } from "~/services/admin/client.
 import { forShop } from "~/services/db/scoped.server";
 import { levelAtps } from "~/services/inventory/atp.server";
 import { startBulkReconcile } from "~/services/inventory/bulk.server";
-import { setAdminClientFactory, whenBackgroundIdle } from "~/services/inventory/jobs.server";
+import { runShopJobs, setAdminClientFactory, whenBackgroundIdle } from "~/services/inventory/jobs.server";
 import { publishAtp } from "~/services/inventory/publish.server";
 import { change, hold } from "~/services/reservations/reservations.server";
 import { syncPending } from "~/services/reservations/shopify-sync.server";
@@ -194,5 +194,27 @@ describe("publishing ATP to the variant metafields", () => {
     const updated = JSON.parse(emulator.store.findMetafield("ProductVariant", 8200000000001, "app--9121707--peakguard", "atp")!.value) as typeof value;
     expect(updated.total).toBe(value.total - 2);
     expect(await scoped().atpSample.count({ where: { inventoryItemId: JACKET_S_ITEM } })).toBeGreaterThan(0);
+  });
+});
+
+describe("the jobs' pass over a shop", () => {
+  it("expires due holds, consumes restock events with a level re-read, publishes, and leaves a fresh reconcile alone", async () => {
+    await reconcile();
+    const t = new Date();
+    await hold(scoped(), SHOP, "jobs-hold-0001", { variantId: JACKET_S, locationId: BROOKLYN, quantity: 1, ttlSeconds: 60 }, { now: t });
+    // Returned units went back to Shopify's available (the returns area records it); no webhook yet.
+    emulator.store.applyInventory({ reason: "restock", referenceDocumentUri: null, deltas: [{ itemId: 8300000000001, locationId: 70100000001, name: "available", delta: 2 }] });
+    await scoped().restockEvent.create({
+      data: { shop: SHOP, sourceKey: "disposition:gid://shopify/ReverseFulfillmentOrderDisposition/1", inventoryItemId: JACKET_S_ITEM, locationId: BROOKLYN, quantity: 2, via: "return_disposition", occurredAt: t },
+    });
+    const before = (await scoped().inventoryLevel.findFirst({ where: { inventoryItemId: JACKET_S_ITEM, locationId: BROOKLYN } }))!;
+    const report = await runShopJobs(db.prisma, SHOP, client, new Date(t.getTime() + 61_000));
+    expect(report).toMatchObject({ expired: 1, restocks: 1, reconcile: null });
+    expect(report.published).toBeGreaterThan(0);
+    const after = (await scoped().inventoryLevel.findFirst({ where: { inventoryItemId: JACKET_S_ITEM, locationId: BROOKLYN } }))!;
+    expect(after.available).toBe(before.available + 2);
+    expect(after.availableSource).toBe("local");
+    expect(after.peakguardHolds).toBe(0);
+    expect((await scoped().restockEvent.findFirst())?.consumedAt).not.toBeNull();
   });
 });

@@ -6,7 +6,10 @@
  *     3. publish changed ATP to the variant metafields (staleness budget: publish.server.ts),
  *     4. start a bulk reconcile when the last one finished more than RECONCILE_EVERY_MS ago
  *        (figures must be re-confirmed for checkout to trust them), or poll a running one,
- *     5. drop ATP history older than HISTORY_DAYS.
+ *     5. account for restocked returns (RestockEvent, written by the returns area): Shopify's
+ *        available already holds the units, so the level is read again now rather than
+ *        waiting for its webhook, and the event is marked consumed,
+ *     6. drop ATP history older than HISTORY_DAYS.
  * A shop's failure is logged and does not stop the others. Started with the
  * server (startInventoryJobs) and, should the entry point not call it, on first
  * use of the Inventory page or the reservations API.
@@ -16,8 +19,9 @@ import type { AdminClient } from "../admin/client.server";
 import { offlineAdminClient } from "../admin/offline.server";
 import { forShop } from "../db/scoped.server";
 import { expireDue } from "../reservations/reservations.server";
-import { syncPending } from "../reservations/shopify-sync.server";
+import { readLevel, syncPending } from "../reservations/shopify-sync.server";
 import { applyBulkResult, pollBulk, startBulkReconcile } from "./bulk.server";
+import { writeLevelRead } from "./mirror.server";
 import { PUBLISH_INTERVAL_MS, publishAtp } from "./publish.server";
 
 export const RECONCILE_EVERY_MS = 6 * 60 * 60_000;
@@ -56,8 +60,30 @@ export async function whenBackgroundIdle(): Promise<void> {
   while (background.size > 0) await Promise.all([...background]);
 }
 
+/** Re-reads the levels returned units went back to, then marks their RestockEvents consumed. */
+export async function consumeRestocks(prisma: PrismaClient, shop: string, client: AdminClient, now: Date, limit = 50): Promise<number> {
+  const db = forShop(prisma, shop);
+  const events = await db.restockEvent.findMany({ where: { consumedAt: null }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }], take: limit });
+  const done = new Set<string>();
+  for (const event of events) {
+    const itemId =
+      event.inventoryItemId ??
+      (event.variantId ? (await db.variant.findFirst({ where: { id: event.variantId }, select: { inventoryItemId: true } }))?.inventoryItemId : null) ??
+      null;
+    const key = `${itemId} ${event.locationId}`;
+    if (itemId && !done.has(key)) {
+      const read = await readLevel(client, itemId, event.locationId);
+      if (read) await writeLevelRead(db, shop, read, "local", now);
+      done.add(key);
+    }
+    await db.restockEvent.updateMany({ where: { id: event.id, consumedAt: null }, data: { consumedAt: now } });
+  }
+  return events.length;
+}
+
 export interface ShopJobReport {
   expired: number;
+  restocks: number;
   shopify: Record<string, number>;
   published: number;
   reconcile: string | null;
@@ -67,6 +93,7 @@ export async function runShopJobs(prisma: PrismaClient, shop: string, client: Ad
   const db = forShop(prisma, shop);
   const expired = await expireDue(db, shop, now);
   const shopify = await syncPending(db, shop, client, now);
+  const restocks = await consumeRestocks(prisma, shop, client, now);
   const published = await publishAtp(prisma, shop, client, now);
   let reconcile: string | null = null;
   const last = await db.bulkSync.findFirst({ orderBy: { startedAt: "desc" } });
@@ -77,7 +104,7 @@ export async function runShopJobs(prisma: PrismaClient, shop: string, client: Ad
     reconcile = (await startBulkReconcile(db, shop, client, now)).message;
   }
   await db.atpSample.deleteMany({ where: { at: { lt: new Date(now.getTime() - HISTORY_DAYS * 86_400_000) } } });
-  return { expired: expired.length, shopify, published: published.written, reconcile };
+  return { expired: expired.length, restocks, shopify, published: published.written, reconcile };
 }
 
 export class InventoryJobs {
