@@ -43,6 +43,9 @@ describe("runFunction on the floor bundle", () => {
     expect(result.inputBytes).toBe(Buffer.byteLength(JSON.stringify(input)));
     expect(result.instructions).toBeGreaterThan(0);
     expect(result.startupInstructions).toBeGreaterThan(0);
+    // Compiling is measured alone and is most of start-up; evaluating the top level is the rest.
+    expect(result.compileInstructions).toBeGreaterThan(0);
+    expect(result.compileInstructions).toBeLessThan(result.startupInstructions);
     expect(result.logs).toEqual([]);
   });
 
@@ -166,11 +169,18 @@ describe("Shopify limits", () => {
   });
 
   it("flags runs over the budget, the input size or the output size", () => {
-    const within = { instructions: 10_000_000, startupInstructions: 500_000, inputBytes: 64_000, outputBytes: 20_000 };
+    const within = { instructions: 10_000_000, startupInstructions: 900_000, compileInstructions: 400_000, inputBytes: 64_000, outputBytes: 20_000 };
     expect(checkLimits(within, 200).violations).toEqual([]);
+    expect(checkLimits(within, 200).budgetUsed).toBeCloseTo(10_500_000 / 11_000_000);
     expect(checkLimits({ ...within, instructions: 10_600_000 }, 200).violations).toHaveLength(1);
     expect(checkLimits({ ...within, instructions: 10_600_000 }, 300).violations).toEqual([]);
     expect(checkLimits({ ...within, inputBytes: 64_001, outputBytes: 20_001 }, 1).violations).toHaveLength(2);
+  });
+
+  it("leaves compiling the source out of the budget (Javy compiles at build time) but not top-level evaluation", () => {
+    const base = { instructions: 5_000_000, inputBytes: 1, outputBytes: 1 };
+    expect(checkLimits({ ...base, startupInstructions: 20_000_000, compileInstructions: 19_500_000 }, 1).violations).toEqual([]);
+    expect(checkLimits({ ...base, startupInstructions: 20_000_000, compileInstructions: 10_000_000 }, 1).violations).toHaveLength(1);
   });
 
   it("counts the lines that @scaleLimits scales by", () => {
