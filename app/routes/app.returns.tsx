@@ -24,7 +24,8 @@ import { ITEM_CONDITIONS, RETURN_REASONS } from "~/domain/returns/policy";
 import { adminContext, prisma } from "~/services/admin-context.server";
 import { forShop } from "~/services/db/scoped.server";
 import { createStaffReturn, planStaffReturn, type ReturnsContext } from "~/services/returns/actions.server";
-import { loadNewReturn, loadQueue, readNewReturn, readQueueFilters, STATUS_FILTERS } from "~/services/returns/page.server";
+import { STATUS_FILTERS } from "~/domain/returns/machine";
+import { loadNewReturn, loadQueue, readNewReturn, readQueueFilters } from "~/services/returns/page.server";
 import { readReturnableOrder } from "~/services/returns/shopify.server";
 
 async function returnsContext(request: Request): Promise<ReturnsContext> {

@@ -9,6 +9,10 @@
 export const RMA_STATUSES = ["requested", "approved", "in_transit", "received", "inspected", "closed", "declined", "cancelled"] as const;
 export type RmaStatus = (typeof RMA_STATUSES)[number];
 
+/** The queue's status filter: "open" is every status still in progress. */
+export const STATUS_FILTERS = ["open", "all", ...RMA_STATUSES] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
 export const RMA_EVENTS = ["approve", "decline", "cancel", "ship", "receive", "inspect", "close", "reopen"] as const;
 export type RmaEvent = (typeof RMA_EVENTS)[number];
 

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { EligibilityResult } from "../../domain/returns/eligibility";
 import type { Grade } from "../../domain/returns/disposition";
 import { GRADES } from "../../domain/returns/disposition";
-import { RMA_STATUSES, RMA_TRANSITIONS, type RmaStatus } from "../../domain/returns/machine";
+import { RMA_TRANSITIONS, STATUS_FILTERS, type RmaStatus, type StatusFilter } from "../../domain/returns/machine";
 import { ITEM_CONDITIONS, RETURN_REASONS, type ItemCondition, type ReturnReason } from "../../domain/returns/policy";
 import { parseRmaNumber } from "../../domain/returns/rma-number";
 import type { RefundPreview } from "../../domain/returns/preview";
@@ -20,8 +20,6 @@ import { casePreview, syncReturnCase, type LineGrades, type ReturnsContext, type
 import { caseLines, caseStatus, loadPolicy, type CaseLine } from "./cases.server";
 import { readReturnableOrder, type ReturnableOrder } from "./shopify.server";
 
-export const STATUS_FILTERS = ["open", "all", ...RMA_STATUSES] as const;
-export type StatusFilter = (typeof STATUS_FILTERS)[number];
 const OPEN: readonly RmaStatus[] = ["requested", "approved", "in_transit", "received", "inspected"];
 
 export interface QueueFilters {
