@@ -391,12 +391,16 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
       const key = a.status === null ? "no answer" : String(a.status);
       refused[key] = (refused[key] ?? 0) + 1;
     }
-    const emittedIds = new Set(attempts.map((a) => a.eventId).filter(Boolean));
+    const emittedIds = [...new Set(attempts.map((a) => a.eventId).filter(Boolean))];
     const logged = await appDb.webhookEvent.findMany({
-      where: { shop, eventKey: { in: [...emittedIds] } },
+      where: { shop, eventKey: { in: emittedIds } },
       select: { eventKey: true, status: true, receivedAt: true, processedAt: true, lastError: true, outcome: true },
     });
-    const loss = lossCheck(emittedIds, logged.map((e) => e.eventKey), emittedAfter);
+    const loss = lossCheck(
+      attempts.map((a) => ({ eventId: a.eventId, acknowledged: a.status !== null && a.status >= 200 && a.status < 300 })),
+      logged.map((e) => e.eventKey),
+      { emittedCount: emittedAfter, senderFinished: flushed }
+    );
     const lag = logged.filter((e) => e.processedAt).map((e) => e.processedAt!.getTime() - e.receivedAt.getTime());
     const errors: Record<string, number> = {};
     for (const e of logged) {

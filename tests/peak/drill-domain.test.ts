@@ -15,10 +15,25 @@ describe("percentiles", () => {
 });
 
 describe("lossCheck", () => {
-  it("counts emitted ids missing from the log, and events never attempted", () => {
-    expect(lossCheck(["a", "b", "c"], ["a", "b", "c", "z"])).toEqual({ emitted: 3, logged: 3, lost: [], neverAttempted: 0 });
-    expect(lossCheck(["a", "b", "c"], ["c", "a"])).toEqual({ emitted: 3, logged: 2, lost: ["b"], neverAttempted: 0 });
-    expect(lossCheck(["a", "a", "b"], ["a", "b"], 4)).toEqual({ emitted: 4, logged: 2, lost: [], neverAttempted: 2 });
+  const d = (eventId: string, acknowledged = true) => ({ eventId, acknowledged });
+
+  it("nothing lost when every emitted event is in the log", () => {
+    expect(lossCheck([d("a"), d("b"), d("b"), d("c")], ["a", "b", "c", "z"])).toEqual({ emitted: 3, logged: 3, lost: [], undelivered: [], neverAttempted: 0 });
+  });
+
+  it("an event acknowledged but not in the log is lost", () => {
+    expect(lossCheck([d("a"), d("b"), d("c")], ["c", "a"])).toMatchObject({ logged: 2, lost: ["b"] });
+  });
+
+  it("an event never acknowledged is lost once the sender gave up, undelivered while it still retries", () => {
+    expect(lossCheck([d("a"), d("b", false), d("b", false)], ["a"], { senderFinished: true })).toMatchObject({ lost: ["b"], undelivered: [] });
+    expect(lossCheck([d("a"), d("b", false)], ["a"], { senderFinished: false })).toMatchObject({ lost: [], undelivered: ["b"] });
+    // a later 2xx attempt counts: acknowledged, then missing → lost even while others retry
+    expect(lossCheck([d("b", false), d("b", true)], [], { senderFinished: false })).toMatchObject({ lost: ["b"], undelivered: [] });
+  });
+
+  it("events the sender never attempted count as lost", () => {
+    expect(lossCheck([d("a"), d("b")], ["a", "b"], { emittedCount: 4 })).toEqual({ emitted: 4, logged: 2, lost: [], undelivered: [], neverAttempted: 2 });
   });
 });
 
@@ -32,7 +47,7 @@ function results(overrides: Partial<DrillResults> = {}): DrillResults {
     ack: s(40),
     lag: s(1500),
     processing: { processed: 15000, unprocessed: 0, dead: 0, errors: {} },
-    loss: { emitted: 15000, logged: 15000, lost: [], neverAttempted: 0 },
+    loss: { emitted: 15000, logged: 15000, lost: [], undelivered: [], neverAttempted: 0 },
     atp: { ...s(20), note: null },
     checkout: [],
     backpressure: { cap: 5000, refusals: 0, note: "" },
@@ -51,9 +66,10 @@ describe("judge", () => {
     ["ack p99", { ack: { count: 1, p50: 10, p95: 60, p99: 60, max: 60 } }],
     ["ack p99", { ack: { count: 0, p50: null, p95: null, p99: null, max: null } }],
     ["processing lag p99", { lag: { count: 1, p50: 10, p95: 2500, p99: 2500, max: 2500 } }],
-    ["events lost", { loss: { emitted: 3, logged: 2, lost: ["x"], neverAttempted: 0 } }],
-    ["events lost", { loss: { emitted: 3, logged: 2, lost: [], neverAttempted: 1 } }],
-    ["unprocessed at the end", { processing: { processed: 1, unprocessed: 2, dead: 0, errors: {} } }],
+    ["events lost", { loss: { emitted: 3, logged: 2, lost: ["x"], undelivered: [], neverAttempted: 0 } }],
+    ["events lost", { loss: { emitted: 3, logged: 2, lost: [], undelivered: [], neverAttempted: 1 } }],
+    ["drained at the end", { loss: { emitted: 3, logged: 2, lost: [], undelivered: ["y"], neverAttempted: 0 } }],
+    ["drained at the end", { processing: { processed: 1, unprocessed: 2, dead: 0, errors: {} } }],
   ])("fails %s", (name, override) => {
     const verdict = judge(results(override as Partial<DrillResults>), DEFAULT_TARGETS);
     expect(verdict.passed).toBe(false);

@@ -43,7 +43,7 @@ describe("the drill's loss check", () => {
     const { results } = await drill(0);
     expect(results.orders.created).toBeGreaterThanOrEqual(5);
     expect(results.webhooks.events).toBeGreaterThan(results.orders.created);
-    expect(results.loss).toMatchObject({ lost: [], neverAttempted: 0 });
+    expect(results.loss).toMatchObject({ lost: [], undelivered: [], neverAttempted: 0 });
     expect(results.loss.logged).toBe(results.webhooks.events);
     expect(results.lag.count).toBe(results.webhooks.events);
     expect(judge(results, targets).verdicts.find((v) => v.name === "events lost")?.ok).toBe(true);

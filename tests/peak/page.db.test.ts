@@ -107,7 +107,7 @@ describe("flips from the page", () => {
           ack: { count: 1, p50: 5, p95: 9, p99: 9, max: 9 },
           lag: { count: 1, p50: 50, p95: 90, p99: 90, max: 90 },
           processing: { processed: 1, unprocessed: 0, dead: 0, errors: {} },
-          loss: { emitted: 1, logged: 1, lost: [], neverAttempted: 0 },
+          loss: { emitted: 1, logged: 1, lost: [], undelivered: [], neverAttempted: 0 },
           atp: { count: 0, p50: null, p95: null, p99: null, max: null, note: null },
           checkout: [{ function: "payment-kill-switch", wallMs: { count: 1, p50: 20, p95: 20, p99: 20, max: 20 }, instructions: { count: 1, p50: 900_000, p95: 900_000, p99: 900_000, max: 900_000 }, inputBytes: { count: 1, p50: 800, p95: 800, p99: 800, max: 800 }, errors: 0 }],
           backpressure: { cap: null, refusals: 0, note: "" },

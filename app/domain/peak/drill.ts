@@ -27,26 +27,47 @@ export function summarize(values: readonly number[]): Summary {
 }
 
 export interface LossCheck {
-  /** Distinct event ids the store emitted (as delivered, or attempted, by the sender). */
+  /** Distinct events the store emitted (after subscription filtering). */
   emitted: number;
   /** Of those, how many the app's event log holds. */
   logged: number;
-  /** Emitted ids missing from the log: the events lost. Empty is the only passing answer. */
+  /**
+   * Events missing from the log for good: acknowledged (2xx) yet never stored, or given up
+   * by the sender (dead) — by event id. Empty is the only passing answer.
+   */
   lost: string[];
+  /** Events missing from the log that the sender was still retrying when the drill stopped waiting. */
+  undelivered: string[];
   /** Events the store emitted that the sender never attempted (no id to look up): counted as lost. */
   neverAttempted: number;
 }
 
+export interface DeliveryRecord {
+  eventId: string;
+  /** Some attempt was answered 2xx (the sender considers the event delivered). */
+  acknowledged: boolean;
+}
+
 /**
- * Loss = events the emulator emitted minus events in the app's log, by event id. An event the
+ * Loss = events the emulator emitted minus events in the app's log, by event id. An event
+ * acknowledged but not stored is lost; one never acknowledged is lost once the sender has
+ * finished with it (dead), and "undelivered" while the sender still retries. An event the
  * emulator counted but never tried to deliver has no id: it counts as lost too.
  */
-export function lossCheck(emittedIds: Iterable<string>, loggedIds: Iterable<string>, emittedCount?: number): LossCheck {
-  const emitted = new Set(emittedIds);
+export function lossCheck(
+  deliveries: Iterable<DeliveryRecord>,
+  loggedIds: Iterable<string>,
+  options: { emittedCount?: number; senderFinished?: boolean } = {}
+): LossCheck {
+  const acknowledged = new Map<string, boolean>();
+  for (const d of deliveries) acknowledged.set(d.eventId, (acknowledged.get(d.eventId) ?? false) || d.acknowledged);
   const logged = new Set(loggedIds);
-  const lost = [...emitted].filter((id) => !logged.has(id)).sort();
-  const neverAttempted = Math.max(0, (emittedCount ?? emitted.size) - emitted.size);
-  return { emitted: emitted.size + neverAttempted, logged: emitted.size - lost.length, lost, neverAttempted };
+  const missing = [...acknowledged.keys()].filter((id) => !logged.has(id)).sort();
+  const finished = options.senderFinished ?? true;
+  const lost = missing.filter((id) => acknowledged.get(id) || finished);
+  const undelivered = missing.filter((id) => !acknowledged.get(id) && !finished);
+  const neverAttempted = Math.max(0, (options.emittedCount ?? acknowledged.size) - acknowledged.size);
+  return { emitted: acknowledged.size + neverAttempted, logged: acknowledged.size - missing.length, lost, undelivered, neverAttempted };
 }
 
 export interface DrillTargets {
@@ -115,7 +136,12 @@ export function judge(results: DrillResults, targets: DrillTargets): { passed: b
       actual: String(results.loss.lost.length + results.loss.neverAttempted),
       target: String(targets.lost),
     },
-    { name: "unprocessed at the end", ok: results.processing.unprocessed === 0 && results.processing.dead === 0, actual: `${results.processing.unprocessed} unprocessed, ${results.processing.dead} dead`, target: "0" },
+    {
+      name: "drained at the end",
+      ok: results.processing.unprocessed === 0 && results.processing.dead === 0 && results.loss.undelivered.length === 0,
+      actual: `${results.loss.undelivered.length} undelivered, ${results.processing.unprocessed} unprocessed, ${results.processing.dead} dead`,
+      target: "0",
+    },
   ];
   return { passed: verdicts.every((v) => v.ok), verdicts };
 }
