@@ -7,10 +7,13 @@
  *
  *   "closest"     the default strategy, every location can fulfil: sort by distance.
  *   "split"       no location has every line: the greedy cover runs (the worst case).
+ * Sizes include 120 (MAX_RANKED_LINES, the largest cart the function ranks) and 121/200, where it
+ * returns at once and leaves the cart to Shopify's routing.
  */
 import { defineBenchmarks } from "../../functions/bench-spec";
 
 const TARGET = "cart.fulfillment-groups.location-rankings.generate.run";
+const SIZES = [1, 10, 50, 100, 120, 121, 200];
 const LOCATIONS = [
   { h: "70100000001", i: "gid://shopify/Location/70100000001", a: { y: 40.6892, x: -73.9778 } },
   { h: "70100000002", i: "gid://shopify/Location/70100000002", a: { y: 41.8309, x: -87.6567 } },
@@ -53,6 +56,6 @@ function input(lines: number, split: boolean, config: unknown) {
 }
 
 export default defineBenchmarks([
-  { target: TARGET, label: "closest", input: (lines) => input(lines, false, null) },
-  { target: TARGET, label: "split", input: (lines) => input(lines, true, { v: 1, strategy: "fewestSplits", fallback: "closest", cost: {} }) },
+  { target: TARGET, label: "closest", sizes: SIZES, input: (lines) => input(lines, false, null) },
+  { target: TARGET, label: "split", sizes: SIZES, input: (lines) => input(lines, true, { v: 1, strategy: "fewestSplits", fallback: "closest", cost: {} }) },
 ]);

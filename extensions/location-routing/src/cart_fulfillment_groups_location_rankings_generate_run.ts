@@ -19,17 +19,27 @@ export function byLocationOf(json: unknown): Readonly<Record<string, unknown>> |
   return reading ? reading.byLocation : null;
 }
 
+/**
+ * Past this many cart lines the ranking would not fit the 11M-instruction budget (bench: ~75k
+ * instructions a line with a published figure, ~46k of them parsing the input), so the function
+ * returns at once and Shopify's own routing applies. Drop carts are far smaller.
+ */
+export const MAX_RANKED_LINES = 120;
+
 const NO_CHANGES: CartFulfillmentGroupsLocationRankingsGenerateRunResult = { operations: [] };
 
 /**
  * Reads its config (shop metafield $app:peakguard.routing) leniently, ranks each fulfillment
  * group with the domain's rankGroup (only locations whose published ATP covers the group),
  * and maps the rankings to operations. A group it cannot rank (ATP not published, nothing in
- * stock) gets no operation: Shopify's own routing applies. Never throws: any unexpected input
- * ends in no operations.
+ * stock) gets no operation: Shopify's own routing applies, as it does for a cart of more than
+ * MAX_RANKED_LINES lines. Never throws: any unexpected input ends in no operations.
  */
 export function cartFulfillmentGroupsLocationRankingsGenerateRun(input: Input): CartFulfillmentGroupsLocationRankingsGenerateRunResult {
   try {
+    let lineCount = 0;
+    for (const group of input.fulfillmentGroups) lineCount += group.c.length;
+    if (lineCount > MAX_RANKED_LINES) return NO_CHANGES;
     const config = parseRoutingConfig(input.shop.r?.j);
     const locations: RoutingLocation[] = input.locations.map((l) => {
       const at = latLng(l.a.y, l.a.x);

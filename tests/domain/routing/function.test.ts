@@ -57,3 +57,12 @@ describe("location-routing function", () => {
     }
   });
 });
+
+describe("cart size guard", () => {
+  it("ranks a cart of MAX_RANKED_LINES lines and leaves a larger one to Shopify", async () => {
+    const { MAX_RANKED_LINES } = await import("../../../extensions/location-routing/src/cart_fulfillment_groups_location_rankings_generate_run");
+    const lines = (n: number) => Array.from({ length: n }, () => ({ q: 1, j: figure(5, 5) }));
+    expect(run(input(lines(MAX_RANKED_LINES))).operations).toHaveLength(1);
+    expect(run(input(lines(MAX_RANKED_LINES + 1)))).toEqual({ operations: [] });
+  });
+});
