@@ -52,6 +52,32 @@ describe(`100 concurrent holds on ATP 10 (${process.env.TEST_DATABASE_URL ? "Pos
     expect(await scoped().reservation.count({ where: { state: "held" } })).toBe(10);
   });
 
+  // Control: the same load with a read-then-write hold (check ATP, then add without a
+  // condition) oversells on PostgreSQL — so the test above proves the conditional UPDATE,
+  // not a lucky schedule. (PGlite runs transactions one at a time: no race to show.)
+  it.runIf(db === undefined ? Boolean(process.env.TEST_DATABASE_URL) : db.kind === "postgres")(
+    "control: a read-then-write hold under the same load oversells",
+    async () => {
+      await seedVariants(db.prisma, [{ n: 9, sku: "DROP-9", levels: [{ location: LOC.brooklyn, available: 10 }] }]);
+      const naive = () =>
+        scoped().$transaction(async (tx) => {
+          const [row] = await tx.$queryRaw<{ atp: number }[]>`
+            SELECT ("available" - "peakguardHolds" + "incoming")::int AS "atp" FROM "InventoryLevel"
+             WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${itemId(9)} AND "locationId" = ${LOC.brooklyn}`;
+          if (!row || row.atp < 1) return false;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await tx.$executeRaw`
+            UPDATE "InventoryLevel" SET "peakguardHolds" = "peakguardHolds" + 1
+             WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${itemId(9)} AND "locationId" = ${LOC.brooklyn}`;
+          return true;
+        }, { maxWait: 15_000, timeout: 15_000 });
+      const results = await Promise.all(Array.from({ length: 100 }, naive));
+      const granted = results.filter(Boolean).length;
+      console.info(`[control] read-then-write granted ${granted} holds on ATP 10`);
+      expect(granted).toBeGreaterThan(10);
+    },
+  );
+
   it("holds of mixed sizes never take more than ATP", async () => {
     await seedVariants(db.prisma, [{ n: 2, sku: "DROP-2", levels: [{ location: LOC.chicago, available: 10 }] }]);
     const sizes = Array.from({ length: 40 }, (_, i) => 1 + (i % 3));
