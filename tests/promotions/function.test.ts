@@ -265,6 +265,7 @@ describe("the spring seed compiles for the Function", () => {
     expect(config.variables.e0).toBe("2026-03-16T01:00:00");
     expect(config.variables.s1).toBe(config.variables.e1);
     expect(config.slots).toEqual({ [SPRING]: { window: 0 } });
-    expect(config.wire.p.map((p) => p.i)).toEqual([SPRING, FREE_SHIPPING]);
+    expect(config.wire.p.map((p) => p.i)).toEqual([FREE_SHIPPING]);
+    expect(config.wire.w!.map((group) => group.map((p) => p.i))).toEqual([[SPRING]]);
   });
 });

@@ -174,7 +174,6 @@ export function compileForFunction(set: PromotionSet, shopZone: string): Compile
     if (contains?.length) w.k = contains;
     if (c.minSubtotalCents) w.m = c.minSubtotalCents;
     const slot = slots[p.id];
-    if (slot?.window !== undefined) w.w = slot.window;
     if (slot?.recurring !== undefined) w.r = slot.recurring;
     if (c.recurring?.days) w.d = c.recurring.days;
     if (p.exclusions.skuPatterns.length > 0) w.x = p.exclusions.skuPatterns;
@@ -182,7 +181,12 @@ export function compileForFunction(set: PromotionSet, shopZone: string): Compile
     if (p.caps.maxDiscountPercent !== undefined) w.cp = p.caps.maxDiscountPercent;
     if (p.caps.perCustomerUses !== undefined) w.cu = p.caps.perCustomerUses;
     if (p.caps.totalBudgetCents !== undefined) w.cb = p.caps.totalBudgetCents;
-    wire.p.push(w);
+    if (slot?.window === undefined) wire.p.push(w);
+    else {
+      const groups = (wire.w ??= []);
+      while (groups.length <= slot.window) groups.push([]);
+      groups[slot.window]!.push(w);
+    }
   }
   const wireJson = JSON.stringify(wire);
   const bytes = utf8Length(wireJson);

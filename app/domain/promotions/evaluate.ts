@@ -548,7 +548,8 @@ function excludedLines(ctx: Ctx, p: Promotion): Exclusion | null {
 
 /** The cart's SKUs lower-cased, and joined as "\n" + sku0 + "\n" + sku1 … + "\n" with each line's start. */
 interface SkuIndex {
-  lower: string[];
+  /** Lower-cased SKUs, split only when a pattern needs testing line by line. */
+  lower: string[] | null;
   /** null when a SKU holds a line break: patterns are then tested line by line. */
   joined: string | null;
   /** Offset in `joined` of the "\n" before each line. */
@@ -558,14 +559,16 @@ interface SkuIndex {
 /** Three native calls on one joined string instead of one call per line (a call is what costs in QuickJS). */
 function skuIndex(lines: Lines): SkuIndex {
   const skus = lines.sku;
-  const text = skus.join("\n").toLowerCase();
-  const lower = text.split("\n");
-  if (lower.length !== skus.length) {
+  const original = skus.join("\n");
+  const text = original.toLowerCase();
+  // Lower-casing that changes a length (a few Unicode letters grow; none shrink): line by line.
+  // (A SKU holding "\n" is caught where a match is placed: it must sit at its line's edge.)
+  if (text.length !== original.length) {
     const out: string[] = new Array(skus.length);
     for (let i = 0; i < skus.length; i++) out[i] = skus[i]!.toLowerCase();
     return { lower: out, joined: null, starts: null };
   }
-  return { lower, joined: `\n${text}\n`, starts: null };
+  return { lower: null, joined: `\n${text}\n`, starts: null };
 }
 
 /** The line whose text in `joined` contains offset `at` (binary search over the starts). */
@@ -605,19 +608,24 @@ function patternExclusion(ctx: Ctx, pattern: string): Exclusion | null {
     const needle = kind === 1 ? `\n${text}\n` : kind === 2 ? `\n${text}` : `${text}\n`;
     let at = joined.indexOf(needle);
     if (at !== -1 && index.starts === null) {
+      // lower-casing kept every length, so the original SKUs give the offsets
       const starts: number[] = new Array(n);
       let offset = 0;
-      const lower = index.lower;
+      const sku = lines.sku;
       for (let i = 0; i < n; i++) {
         starts[i] = offset;
-        offset += lower[i]!.length + 1;
+        offset += sku[i]!.length + 1;
       }
       index.starts = starts;
     }
+    const starts = index.starts!;
     while (at !== -1 && at < joined.length - 1) {
-      // prefix and exact needles start at the "\n" before their line, a suffix needle inside it
-      const i = lineAt(index.starts!, at);
-      if (!mask[i]) {
+      // prefix and exact needles start at the "\n" before their line, a suffix needle ends at the
+      // "\n" after it; anywhere else the "\n" was inside a SKU, and it is no match
+      const i = lineAt(starts, at);
+      const end = i + 1 < n ? starts[i + 1]! : joined.length - 1;
+      const edge = kind === 2 ? at === starts[i] : kind === 3 ? at + needle.length - 1 === end : at === starts[i] && at + needle.length - 1 === end;
+      if (edge && !mask[i]) {
         mask[i] = true;
         if (indexes === null) indexes = [i];
         else indexes.push(i);
@@ -627,7 +635,7 @@ function patternExclusion(ctx: Ctx, pattern: string): Exclusion | null {
     }
   } else {
     mask = new Array(n);
-    const skus = index.lower;
+    const skus = index.lower ?? (index.lower = index.joined !== null ? index.joined.slice(1, -1).split("\n") : lines.sku.map((x) => x.toLowerCase()));
     for (let i = 0; i < n; i++) {
       if ((mask[i] = skuPatternMatches(compiled, skus[i]!))) {
         if (indexes === null) indexes = [i];
@@ -1024,8 +1032,12 @@ function rawShares(ctx: Ctx, c: Chosen, running: number[]): number[] {
     case "percent_off": {
       const bp = basisPoints(a.percent);
       if (a.appliesTo === "matching_lines") {
-        // round-half-up(running × bp / 10000), inline
-        for (let k = 0; k < targets.length; k++) shares[k] = Math.floor((running[targets[k]!]! * bp * 2 + 10000) / 20000);
+        // round-half-up(running × bp / 10000) = ⌊x⌋ with x = (running × bp × 2 + 10000) / 20000 ≥ 0;
+        // x − x % 1 is ⌊x⌋ without a call (the integers stay far below 2^53)
+        for (let k = 0; k < targets.length; k++) {
+          const x = (running[targets[k]!]! * bp * 2 + 10000) / 20000;
+          shares[k] = x - (x % 1);
+        }
         return shares;
       }
       let total = 0;

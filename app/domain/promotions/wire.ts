@@ -25,9 +25,10 @@
  *   { "v": 1, "c": "USD", "f": 40, "z": 1, "n": 3,          // currency, floor %, floor.allowFreeOrder, collections in $c
  *     "p": [{ "i": "bfcm-20", "p": 20, "s": ["vip-15"],     // id, priority, stacksWith
  *             "g": "n" | "r", "t": ["vip"], "cc": ["US"], "ch": ["online"],   // segment, tags, countries, channels
- *             "k": [0, 2], "m": 5000, "w": 0, "r": 1, "d": ["fri"],            // cartContains, min subtotal, slots, days
+ *             "k": [0, 2], "m": 5000, "r": 1, "d": ["fri"],                    // cartContains, min subtotal, recurring slot, days
  *             "a": { "t": "%", "v": 20, "o": 1, "l": [1], "z": 1 },           // action
- *             "x": ["GC-*"], "cm": 1000, "cp": 50, "cu": 1, "cb": 500000 }] }  // exclusions, caps
+ *             "x": ["GC-*"], "cm": 1000, "cp": 50, "cu": 1, "cb": 500000 }],  // exclusions, caps
+ *     "w": [[{ "i": "flash-1", … }], []] }                        // one-off windows: w[k] = slot k's promotions
  *
  * Actions: "%" percent_off (v = percent), "$" fixed_off (v = amountCents),
  * "s" free_shipping, "b" buy_x_get_y ({ "bq", "bl", "gq", "gv", "gl", "n" }).
@@ -88,6 +89,12 @@ export interface WireSet {
   z?: 1;
   n?: number;
   p: WirePromotion[];
+  /**
+   * Promotions with a one-off window, grouped by their dateTimeBetween slot (w[k] runs while
+   * slot k answers true): the reader never looks at a closed window's promotions, and most of a
+   * season's promotions are closed at any moment. Their own "w" is left out.
+   */
+  w?: WirePromotion[][];
 }
 
 /** What the Function's shop.localTime slots answered; a missing answer counts as closed (fail closed). */
@@ -204,36 +211,45 @@ export function readWireSet(
   const n = root.n === undefined ? 0 : root.n;
   if (!isCount(n) || n > COLLECTION_KEYS.length) return null;
 
-  const raw = root.p as unknown[];
   const promotions: Promotion[] = [];
   const windowsOpen: Record<string, boolean> = {};
   const ids: string[] = [];
   const windows = slots !== null ? slots.windows : null;
   const recurring = slots !== null ? slots.recurring : null;
-  for (let i = 0; i < raw.length; i++) {
-    const item = raw[i];
-    if (typeof item !== "object" || item === null) continue;
-    const w = item as Obj;
-    const id = w.i;
-    if (typeof id !== "string" || id === "" || id === "*") continue;
-    ids.push(id);
-    // cheapest first: the window slots, then what the cart says, then kill switches
-    const ws = w.w;
-    const rs = w.r;
-    const windowed = ws !== undefined || rs !== undefined;
-    if (windowed) {
-      if (windows === null || recurring === null) continue;
-      if (ws !== undefined && (typeof ws !== "number" || windows[ws] !== true)) continue;
-      if (rs !== undefined && (typeof rs !== "number" || recurring[rs] !== true)) continue;
+  const read = (raw: unknown[], slot: number): void => {
+    for (let i = 0; i < raw.length; i++) {
+      const item = raw[i];
+      if (typeof item !== "object" || item === null) continue;
+      const w = item as Obj;
+      const id = w.i;
+      if (typeof id !== "string" || id === "" || id === "*") continue;
+      ids.push(id);
+      // cheapest first: the window slots, then what the cart says, then kill switches
+      const ws = slot >= 0 ? slot : w.w;
+      const rs = w.r;
+      const windowed = ws !== undefined || rs !== undefined;
+      if (windowed) {
+        if (windows === null || recurring === null) continue;
+        if (ws !== undefined && (typeof ws !== "number" || windows[ws] !== true)) continue;
+        if (rs !== undefined && (typeof rs !== "number" || recurring[rs] !== true)) continue;
+      }
+      if (facts !== undefined && failsOnFacts(w, facts)) continue;
+      if (skip !== undefined && skip(id)) continue;
+      const p = decodePromotion(w, id, n, ws !== undefined);
+      if (p === null) continue;
+      if (windowed) windowsOpen[id] = true;
+      promotions.push(p);
     }
-    if (facts !== undefined && failsOnFacts(w, facts)) continue;
-    if (skip !== undefined && skip(id)) continue;
-    const p = decodePromotion(w, id, n);
-    if (p === null) continue;
-    if (windowed) windowsOpen[id] = true;
-    promotions.push(p);
+  };
+  read(root.p as unknown[], -1);
+  const groups = root.w;
+  if (groups !== undefined) {
+    if (!Array.isArray(groups)) return null;
+    // only the open windows' groups are read at all
+    for (let k = 0; k < groups.length; k++) if (windows !== null && windows[k] === true && Array.isArray(groups[k])) read(groups[k] as unknown[], k);
   }
-  // A duplicated id drops every copy (parse.ts's rule), kept or not: found by one native sort.
+  // A duplicated id drops every copy (parse.ts's rule) among the promotions read (a promotion in
+  // a closed window is never chosen, so a copy of it there changes nothing): one native sort.
   let unique = promotions;
   const sorted = ids.sort();
   for (let k = 1; k < sorted.length; k++) {
@@ -249,7 +265,7 @@ export function readWireSet(
   };
 }
 
-function decodePromotion(w: Obj, id: string, n: number): Promotion | null {
+function decodePromotion(w: Obj, id: string, n: number, oneOffWindow: boolean): Promotion | null {
   const priority = w.p;
   if (typeof priority !== "number" || !(priority === priority)) return null;
   const stacksWith = w.s === undefined ? [] : w.s;
@@ -281,7 +297,7 @@ function decodePromotion(w: Obj, id: string, n: number): Promotion | null {
     if (!isCount(w.m)) return null;
     conditions.minSubtotalCents = w.m;
   }
-  if (w.w !== undefined) conditions.timeWindow = WINDOW_PLACEHOLDER;
+  if (oneOffWindow) conditions.timeWindow = WINDOW_PLACEHOLDER;
   if (w.r !== undefined) {
     let days: Weekday[] | undefined;
     if (w.d !== undefined) {

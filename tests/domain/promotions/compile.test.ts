@@ -60,7 +60,10 @@ describe("compileForFunction", () => {
     expect(result.config.variables).toMatchObject({ s0: "2026-11-27T00:00:00", e0: "2026-11-28T00:00:00", f0: "18:00:00", u0: "23:59:59" });
     expect(result.config.variables.s1).toBe(UNUSED_DATE_TIME);
     expect(result.config.variables.e1).toBe(UNUSED_DATE_TIME);
-    expect(result.config.wire.p[1]).toMatchObject({ i: "b", w: 0, r: 0, d: ["fri"] });
+    // one-off windows travel grouped by slot, so the Function never reads a closed window's promotions
+    expect(result.config.wire.p).toEqual([]);
+    expect(result.config.wire.w!.map((group) => group.map((p) => p.i))).toEqual([["a", "b"]]);
+    expect(result.config.wire.w![0]![1]).toMatchObject({ i: "b", r: 0, d: ["fri"] });
   });
 
   it("converts a window authored at a fixed offset into the shop's wall time (the seed: -05:00 into New York, across DST)", () => {
@@ -115,7 +118,7 @@ describe("compileForFunction", () => {
     const result = compileForFunction(validated(benchPromotions(50)), BENCH_SHOP_ZONE);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.config.bytes).toBeLessThan(7_000);
-    expect(result.config.wire.p).toHaveLength(50);
+    expect(result.config.wire.p.length + result.config.wire.w!.flat().length).toBe(50);
   });
 });
 
@@ -128,7 +131,7 @@ describe("readWireSet (the Function's lenient reader)", () => {
 
   it("reads back every enabled promotion as evaluate() takes it", () => {
     const read = readWireSet(wire(), ALL_OPEN);
-    expect(read!.set.promotions.map((p) => p.id)).toEqual(["vip-15", "bfcm-20", "happy-hour", "shirts-3for2", "welcome", "free-ship"]);
+    expect(read!.set.promotions.map((p) => p.id)).toEqual(["vip-15", "happy-hour", "shirts-3for2", "welcome", "free-ship", "bfcm-20"]);
     const vip = read!.set.promotions[0]!;
     expect(vip).toMatchObject({ stacksWith: ["bfcm-20", "free-ship"], conditions: { customerTags: { anyOf: ["vip"] } }, action: { type: "percent_off", percent: 15, appliesTo: "order" }, caps: { maxDiscountCents: 10000 } });
     expect(read!.windowsOpen).toEqual({ "bfcm-20": true, "happy-hour": true });
@@ -165,6 +168,19 @@ describe("readWireSet (the Function's lenient reader)", () => {
     expect(read!.set.promotions.map((p) => p.id)).toEqual(["good"]);
   });
 
+  it("reads a window's group only while its slot is open, and a promotion's own slot too", () => {
+    const value = {
+      v: 1, c: "USD",
+      p: [{ i: "always", p: 1, a: { t: "s" } }, { i: "own-slot", p: 2, w: 1, a: { t: "s" } }],
+      w: [[{ i: "slot-0", p: 3, a: { t: "s" } }], [{ i: "slot-1", p: 4, a: { t: "s" } }]],
+    };
+    const read = (windows: boolean[]) => readWireSet(value, { windows, recurring: [] })!.set.promotions.map((p) => p.id);
+    expect(read([true, false])).toEqual(["always", "slot-0"]);
+    expect(read([false, true])).toEqual(["always", "own-slot", "slot-1"]);
+    expect(readWireSet(value, { windows: [false, true], recurring: [] })!.windowsOpen).toEqual({ "own-slot": true, "slot-1": true });
+    expect(readWireSet({ ...value, w: "not groups" }, ALL_OPEN)).toBeNull();
+  });
+
   it("drops every copy of a duplicated id, and what a kill switch names", () => {
     const value = { v: 1, c: "USD", p: [{ i: "a", p: 1, a: { t: "s" } }, { i: "b", p: 2, a: { t: "s" } }, { i: "a", p: 3, a: { t: "s" } }, { i: "c", p: 4, a: { t: "s" } }] };
     expect(readWireSet(value, ALL_OPEN, (id) => id === "c")!.set.promotions.map((p) => p.id)).toEqual(["b"]);
@@ -187,6 +203,6 @@ describe("readWireSet (the Function's lenient reader)", () => {
   it("keeps the spring seed's window on its slot", () => {
     const result = compileForFunction(validated(springSeedSet()), SHOP_ZONE);
     if (!result.ok) throw new Error("compile");
-    expect(result.config.wire.p.find((p) => p.i === SPRING)).toMatchObject({ w: 0, cc: ["US", "CA"], ch: ["web", "ios"], k: [0, 1], m: 5000, x: ["GC-*", "*-CLR"] });
+    expect(result.config.wire.w![0]!.find((p) => p.i === SPRING)).toMatchObject({ cc: ["US", "CA"], ch: ["web", "ios"], k: [0, 1], m: 5000, x: ["GC-*", "*-CLR"] });
   });
 });

@@ -483,3 +483,23 @@ describe("explanations", () => {
     expect(explain(result.explanations, "p").status).toBe("not_eligible");
   });
 });
+
+describe("SKU exclusions on awkward SKUs (found on the joined SKUs, placed line by line)", () => {
+  it.each([
+    ["prefix", "gc-*", ["GC-1", "xgc-2", "Gc-3", "gc"], [true, false, true, false]],
+    ["suffix", "*-clr", ["A-CLR", "a-clr-b", "-clr", "CLR"], [true, false, true, false]],
+    ["exact", "mug", ["MUG", "mug-2", "xmug", "Mug"], [true, false, false, true]],
+    ["a SKU holding a line break", "ab*", ["x\nab", "ab\nx", "abc"], [false, true, true]],
+    ["a suffix across a line break", "*cd", ["cd\nx", "x\ncd", "cd"], [false, true, true]],
+    ["an exact SKU that is only part of one", "ab", ["ab\ncd", "ab", "cd\nab"], [false, true, false]],
+    ["lower-casing that changes a length", "ix*", ["İX", "ix", "IXZ"], [false, true, true]],
+    ["a glob with ?", "t?e-*", ["TEE-1", "tie-2", "te-3"], [true, true, false]],
+  ])("%s", (_label, pattern, skus, excluded) => {
+    const set = promoSet([promo("p", { exclusions: { skuPatterns: [pattern] } })]);
+    const result = evaluate(set, cart(skus.map((sku, i) => line(`l${i}`, 1000, { sku }))), { reasons: false });
+    expect(result.lineTotalCents.map((c) => c === 0)).toEqual(excluded);
+    // checkout mode agrees
+    const checkout = evaluate(set, cart(skus.map((sku, i) => line(`l${i}`, 1000, { sku }))), { checkout: true });
+    expect(checkout.lineLevelCents).toEqual(result.lineLevelCents);
+  });
+});
