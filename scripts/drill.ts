@@ -13,7 +13,7 @@
  *   npm run drill -- [--duration 60] [--peak 2000] [--factor 1.5] [--inject-drop 1]
  *                    [--database-url postgresql://…] [--report-url pglite:./data/demo | --no-store]
  *                    [--seed-file FILE | --demo-seed N] [--duplicates 0.05] [--reorder-ms 250]
- *                    [--no-checkout] [--json]
+ *                    [--no-checkout] [--drain-timeout 120] [--backlog-cap N] [--json]
  *
  * --peak           the configured peak in orders/min (default: the Peak settings of the report
  *                  database for the shop, else 2,000); the drill runs at peak × factor
@@ -23,6 +23,10 @@
  *                  the demo's database — stop the demo first, PGlite has one writer)
  * --inject-drop N  acknowledge N orders/create deliveries without passing them to the app:
  *                  the loss check must fail (a self-test of the drill)
+ * --drain-timeout  seconds to wait, after the load, for deliveries to finish and then for the
+ *                  app to process what it stored (each)
+ * --backlog-cap N  sets PEAKGUARD_WEBHOOK_BACKLOG_CAP for the app (reported; enforced once the
+ *                  receiver calls app/services/peak/backpressure.server.ts)
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -56,6 +60,7 @@ const { values } = parseArgs({
     "reorder-ms": { type: "string", default: "250" },
     "no-checkout": { type: "boolean", default: false },
     "backlog-cap": { type: "string" },
+    "drain-timeout": { type: "string", default: "120" },
     json: { type: "boolean", default: false },
   },
 });
@@ -174,6 +179,7 @@ async function main(): Promise<number> {
       webhooks: { duplicateProbability: config.duplicates, reorderWindowMs: config.reorderMs },
       topics: subscribedTopics(),
       injectDrops: config.injectDrops,
+      drainTimeoutMs: number("drain-timeout", values["drain-timeout"]) * 1000,
       checkout: values["no-checkout"] ? null : { intervalMs: 200, functions: ["payment-kill-switch", "delivery-kill-switch", "promotion-stacking", "checkout-validation"] },
       atpRead: await atpReader(),
       log,
