@@ -13,6 +13,11 @@ import { webhookWorker } from "./services/webhooks/receive.server";
 if (process.env.PEAKGUARD_WEBHOOK_WORKER !== "off") {
   void webhookWorker().catch((error: unknown) => console.error("[webhooks] worker did not start", error));
 }
+// Inventory jobs (reservation expiry, restocks, ATP publishing, periodic bulk reconcile);
+// PEAKGUARD_INVENTORY_JOBS=off disables them in this process.
+void import("./services/inventory/jobs.server")
+  .then((jobs) => jobs.startInventoryJobs())
+  .catch((error: unknown) => console.error("[inventory] jobs did not start", error));
 
 export const streamTimeout = 5000;
 
