@@ -27,7 +27,8 @@ import prisma from "~/db.server";
 import { adminContext } from "~/services/admin-context.server";
 import type { RuleFields } from "~/services/validation/form.server";
 import type { LookupResult } from "~/services/validation/lookup.server";
-import { handleAction, kindLabel, loadPage, type ActionData, type RuleRow } from "~/services/validation/page.server";
+import { kindLabel } from "~/services/validation/labels";
+import { handleAction, loadPage, type ActionData, type RuleRow } from "~/services/validation/page.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await adminContext(request);

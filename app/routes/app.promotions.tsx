@@ -4,7 +4,8 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Card, IndexTable, Layout, Link, Page, Text, type BadgeProps } from "@shopify/polaris";
 import prisma from "~/db.server";
 import { adminContext } from "~/services/admin-context.server";
-import { loadListPage, NEW_ID } from "~/services/promotions/page.server";
+import { NEW_ID } from "~/services/promotions/constants";
+import { loadListPage } from "~/services/promotions/page.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await adminContext(request);

@@ -26,7 +26,8 @@ import prisma from "~/db.server";
 import type { Finding } from "~/domain/promotions/analyze";
 import { adminContext } from "~/services/admin-context.server";
 import { blankPromotion, type PromotionForm, type SetForm } from "~/services/promotions/form";
-import { handleEditorAction, loadEditorPage, NEW_ID, REPLAY_DEFAULT, REPLAY_MAX, type ActionData, type Timing } from "~/services/promotions/page.server";
+import { NEW_ID, REPLAY_DEFAULT, REPLAY_MAX } from "~/services/promotions/constants";
+import { handleEditorAction, loadEditorPage, type ActionData, type Timing } from "~/services/promotions/page.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, admin } = await adminContext(request);

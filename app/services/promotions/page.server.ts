@@ -36,9 +36,8 @@ export interface PageContext {
   now: Date;
 }
 
-export const NEW_ID = "new";
-export const REPLAY_DEFAULT = 100;
-export const REPLAY_MAX = 500;
+import { NEW_ID, REPLAY_DEFAULT, REPLAY_MAX } from "./constants";
+export { NEW_ID, REPLAY_DEFAULT, REPLAY_MAX };
 
 /* ================================================================== list === */
 
