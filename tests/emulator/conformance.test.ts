@@ -69,6 +69,35 @@ function customization(h: Harness, kind: "payment" | "delivery"): string {
   return body[name].id;
 }
 
+const PROMOTION_METAFIELDS = [
+  { namespace: "$app:peakguard", key: "promotions", type: "json", value: '{"v":1,"c":"USD","p":[]}' },
+  {
+    namespace: "$app:peakguard",
+    key: "promotion_set",
+    type: "json",
+    value: '{"schemaVersion":1,"currencyCode":"USD","floor":{"minPercentOfSubtotal":0,"allowFreeOrder":false},"promotions":[]}',
+  },
+  { namespace: "$app:peakguard", key: "promotion_vars", type: "json", value: '{"c":[],"t":[]}' },
+];
+
+/** An automatic app discount of the promotion-stacking function; its id. */
+function promotionsDiscount(h: Harness): string {
+  const body = h.gql(
+    `mutation($d: DiscountAutomaticAppInput!) { discountAutomaticAppCreate(automaticAppDiscount: $d) { automaticAppDiscount { discountId } userErrors { message } } }`,
+    {
+      d: {
+        functionHandle: "promotion-stacking",
+        title: "Conformance promotions",
+        startsAt: "2026-01-01T00:00:00Z",
+        discountClasses: ["PRODUCT", "ORDER", "SHIPPING"],
+        metafields: PROMOTION_METAFIELDS,
+      },
+    },
+  ).data?.discountAutomaticAppCreate;
+  expect(body.userErrors).toEqual([]);
+  return body.automaticAppDiscount.discountId;
+}
+
 /**
  * Variables for each app document, by file name — or a setup that makes the
  * state the document needs and returns them. A new document needs an entry here.
@@ -194,6 +223,32 @@ const VARIABLES: Record<string, Variables | ((h: Harness) => Variables | Promise
     return { first: 10 };
   },
   "ValidationLookupVariants.graphql": { ids: [IDS.jacketSmall, IDS.merinoVariant, "gid://shopify/ProductVariant/1"] },
+  "ShopifyFunctionsDiscount.graphql": {},
+  "DiscountProductCollections.graphql": { ids: [IDS.jacket, "gid://shopify/Product/1"] },
+  "DiscountAutomaticAppCreate.graphql": {
+    automaticAppDiscount: {
+      functionHandle: "promotion-stacking",
+      title: "Peakguard promotions",
+      startsAt: "2026-01-01T00:00:00Z",
+      discountClasses: ["PRODUCT", "ORDER", "SHIPPING"],
+      combinesWith: { productDiscounts: false, orderDiscounts: false, shippingDiscounts: false },
+      metafields: PROMOTION_METAFIELDS,
+    },
+  },
+  "DiscountAutomaticAppUpdate.graphql": (h) => ({
+    id: promotionsDiscount(h),
+    automaticAppDiscount: {
+      title: "Peakguard promotions (edited)",
+      discountClasses: ["PRODUCT"],
+      combinesWith: { orderDiscounts: true },
+      metafields: PROMOTION_METAFIELDS,
+    },
+  }),
+  "DiscountPromotionSet.graphql": (h) => ({ id: promotionsDiscount(h) }),
+  "DiscountPromotionsList.graphql": (h) => {
+    promotionsDiscount(h);
+    return { first: 50 };
+  },
 };
 
 const documents = existsSync(ADMIN_DIR) ? readdirSync(ADMIN_DIR).filter((name) => name.endsWith(".graphql")) : [];
