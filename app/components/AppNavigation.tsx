@@ -9,6 +9,7 @@ export const NAV_LINKS = [
   { to: "/app/promotions", label: "Promotions" },
   { to: "/app/checkout-rules", label: "Checkout rules" },
   { to: "/app/inventory", label: "Inventory" },
+  { to: "/app/orders", label: "Orders" },
   { to: "/app/returns", label: "Returns" },
   { to: "/app/peak", label: "Peak" },
 ] as const;
