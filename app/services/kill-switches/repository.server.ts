@@ -9,12 +9,6 @@ import type { ShopDb } from "../db/scoped.server";
 /** A shop-scoped client or a transaction of one. */
 export type ScopedTx = Pick<ShopDb, "killSwitch" | "killSwitchAudit" | "peakSettings" | "freezeWindow" | "drillReport">;
 
-export const DEFAULT_SETTINGS = {
-  peakOrdersPerMinute: 2_000,
-  webhookBacklogCap: 5_000,
-  switchTestDays: 14,
-} as const;
-
 export function toActiveSwitch(row: KillSwitch): ActiveSwitch {
   return {
     id: row.id,

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "PeakSettings" DROP COLUMN "webhookBacklogCap";
+
