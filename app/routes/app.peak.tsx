@@ -373,7 +373,7 @@ export default function Peak() {
                       ["Webhook ack", drill.results.ack.p50 ?? "n/a", drill.results.ack.p99 ?? "n/a", drill.results.ack.max ?? "n/a"],
                       ["Processing lag", drill.results.lag.p50 ?? "n/a", drill.results.lag.p99 ?? "n/a", drill.results.lag.max ?? "n/a"],
                       ["ATP read", drill.results.atp.p50 ?? "n/a", drill.results.atp.p99 ?? "n/a", drill.results.atp.max ?? "n/a"],
-                      ...drill.results.checkout.map((c) => [`Checkout: ${c.function}`, c.wallMs.p50 ?? "n/a", c.wallMs.p99 ?? "n/a", c.wallMs.max ?? "n/a"]),
+                      ...drill.results.checkout.map((c) => [`Checkout: ${c.function}${c.note ? ` (not measured: ${c.note})` : ""}`, c.wallMs.p50 ?? "n/a", c.wallMs.p99 ?? "n/a", c.wallMs.max ?? "n/a"]),
                     ]}
                   />
                   <Text as="p" variant="bodySm" tone="subdued">

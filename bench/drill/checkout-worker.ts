@@ -21,6 +21,9 @@ import { typicalKillSwitches } from "../../app/domain/kill-switches/bench-states
 import { KILL_SWITCH_KEY, KILL_SWITCH_NAMESPACE, KILL_SWITCH_TYPE } from "../../app/domain/kill-switches/format";
 import { serializeKillSwitches } from "../../app/domain/kill-switches/serialize";
 
+/** Functions that read only the shop's kill-switch metafield: they run without an owner's configuration. */
+const SELF_CONFIGURED = ["payment-kill-switch", "delivery-kill-switch"];
+
 const { seed, intervalMs, functions } = workerData as { seed: SeedFile; intervalMs: number; functions: string[] };
 
 async function main(): Promise<void> {
@@ -41,7 +44,7 @@ async function main(): Promise<void> {
     market: { handle: "us" },
     buyerJourneyStep: "CHECKOUT_COMPLETION",
   };
-  const samples = new Map(chosen.map((e) => [e.handle, { wall: [] as number[], instructions: [] as number[], inputBytes: [] as number[], errors: 0 }]));
+  const samples = new Map(chosen.map((e) => [e.handle, { wall: [] as number[], instructions: [] as number[], inputBytes: [] as number[], errors: 0, note: undefined as string | undefined }]));
   let stop = false;
   parentPort?.on("message", (message) => {
     if (message === "stop") stop = true;
@@ -52,7 +55,14 @@ async function main(): Promise<void> {
       const sample = samples.get(extension.handle)!;
       const t0 = performance.now();
       try {
-        const result = await simulateCheckout({ cart, store, extensions: [extension], functions: [extension.handle] });
+        // Ours need no owner configuration: forced. Others run only for the owners the store has
+        // (their input queries need the owner's metafields).
+        const force = SELF_CONFIGURED.includes(extension.handle) ? [extension.handle] : [];
+        const result = await simulateCheckout({ cart, store, extensions: [extension], functions: force });
+        if (result.runs.length === 0) {
+          sample.note = result.skipped[0]?.reason ?? "did not run";
+          continue;
+        }
         sample.wall.push(performance.now() - t0);
         for (const run of result.runs) {
           sample.instructions.push(run.instructions);
@@ -67,7 +77,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   parentPort?.postMessage({
-    checkout: [...samples].map(([fn, s]) => ({ function: fn, wallMs: round(summarize(s.wall)), instructions: summarize(s.instructions), inputBytes: summarize(s.inputBytes), errors: s.errors })),
+    checkout: [...samples].map(([fn, s]) => ({ function: fn, wallMs: round(summarize(s.wall)), instructions: summarize(s.instructions), inputBytes: summarize(s.inputBytes), errors: s.errors, ...(s.note && s.wall.length === 0 ? { note: s.note } : {}) })),
   });
 }
 

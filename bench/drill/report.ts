@@ -22,7 +22,9 @@ export function formatReport(doc: DrillReportDoc): string {
   out.push(line("ack (HTTP answer)", r.ack));
   out.push(line("processing lag", r.lag));
   out.push(line("ATP read", r.atp) + (r.atp.note ? `  (${r.atp.note})` : ""));
-  for (const c of r.checkout) out.push(line(`checkout: ${c.function}`, c.wallMs) + `  instructions p99 ${c.instructions.p99?.toLocaleString("en-US") ?? "n/a"}${c.errors ? `, ${c.errors} errors` : ""}`);
+  for (const c of r.checkout) {
+    out.push(c.note ? `  checkout: ${c.function}: not measured (${c.note})` : line(`checkout: ${c.function}`, c.wallMs) + `  instructions p99 ${c.instructions.p99?.toLocaleString("en-US") ?? "n/a"}${c.errors ? `, ${c.errors} errors` : ""}`);
+  }
   out.push(`  loss: ${r.loss.emitted} emitted, ${r.loss.logged} in the app's log, ${r.loss.lost.length + r.loss.neverAttempted} lost${r.loss.lost.length ? ` (${r.loss.lost.slice(0, 5).join(", ")}${r.loss.lost.length > 5 ? ", …" : ""})` : ""}, ${r.loss.undelivered.length} still being retried`);
   out.push(`  processing: ${r.processing.processed} processed, ${r.processing.unprocessed} unprocessed, ${r.processing.dead} dead`);
   for (const [error, n] of Object.entries(r.processing.errors).slice(0, 5)) out.push(`    ${n} × ${error}`);

@@ -105,7 +105,7 @@ export interface DrillResults {
   processing: { processed: number; unprocessed: number; dead: number; errors: Record<string, number> };
   loss: LossCheck;
   atp: Summary & { note: string | null };
-  checkout: { function: string; wallMs: Summary; instructions: Summary; inputBytes: Summary; errors: number }[];
+  checkout: { function: string; wallMs: Summary; instructions: Summary; inputBytes: Summary; errors: number; note?: string }[];
   backpressure: { cap: number | null; refusals: number; note: string };
   notes: string[];
 }

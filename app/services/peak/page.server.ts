@@ -170,7 +170,7 @@ export async function loadPeakPage(ctx: PeakContext): Promise<PeakPage> {
           ackP99: last.results.ack.p99,
           lagP99: last.results.lag.p99,
           lost: last.results.loss.lost.length + last.results.loss.neverAttempted,
-          checkout: last.results.checkout.map((c) => ({ function: c.function, wallP99: c.wallMs.p99, instructionsP99: c.instructions.p99, inputBytesP99: c.inputBytes?.p99 ?? null })),
+          checkout: last.results.checkout.filter((c) => !c.note).map((c) => ({ function: c.function, wallP99: c.wallMs.p99, instructionsP99: c.instructions.p99, inputBytesP99: c.inputBytes?.p99 ?? null })),
         }
       : null,
     caches: {
