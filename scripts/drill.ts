@@ -25,6 +25,8 @@
  *                  the loss check must fail (a self-test of the drill)
  * --drain-timeout  seconds to wait, after the load, for deliveries to finish and then for the
  *                  app to process what it stored (each)
+ * --checkout-interval-ms  pause between checkout-simulator samples (default 1000: the sampler
+ *                  shares the two cores with the app, so it is kept light)
  * --backlog-cap N  sets PEAKGUARD_WEBHOOK_BACKLOG_CAP for the app (reported; enforced once the
  *                  receiver calls app/services/peak/backpressure.server.ts)
  */
@@ -59,6 +61,7 @@ const { values } = parseArgs({
     duplicates: { type: "string", default: "0.05" },
     "reorder-ms": { type: "string", default: "250" },
     "no-checkout": { type: "boolean", default: false },
+    "checkout-interval-ms": { type: "string", default: "1000" },
     "backlog-cap": { type: "string" },
     "drain-timeout": { type: "string", default: "120" },
     json: { type: "boolean", default: false },
@@ -180,7 +183,7 @@ async function main(): Promise<number> {
       topics: subscribedTopics(),
       injectDrops: config.injectDrops,
       drainTimeoutMs: number("drain-timeout", values["drain-timeout"]) * 1000,
-      checkout: values["no-checkout"] ? null : { intervalMs: 200, functions: ["payment-kill-switch", "delivery-kill-switch", "promotion-stacking", "checkout-validation"] },
+      checkout: values["no-checkout"] ? null : { intervalMs: number("checkout-interval-ms", values["checkout-interval-ms"]), functions: ["payment-kill-switch", "delivery-kill-switch", "promotion-stacking", "checkout-validation"] },
       atpRead: await atpReader(),
       log,
     });
