@@ -4,7 +4,8 @@
  * Deterministic. Admin/bench side only.
  */
 import { EMPTY_KILL_SWITCHES, KILL_SWITCH_MAX_BYTES, type KillSwitches } from "./format";
-import { serializeKillSwitches, utf8Bytes } from "./serialize";
+import { utf8Length } from "../promotions/validate";
+import { serializeKillSwitches } from "./serialize";
 
 /** What a busy peak day looks like: a few methods and options off, two promotions, one region. */
 export function typicalKillSwitches(): KillSwitches {
@@ -28,7 +29,7 @@ export function fullKillSwitches(): KillSwitches {
   for (let i = 0; ; i++) {
     const next = { cc: `Z${String.fromCharCode(65 + (i % 26))}`, mk: `market-${i}`, msg: { en: `Checkout to this market is paused for maintenance (${i}).`.padEnd(150, ".") } };
     const candidate = { ...ks, region: [...region, next] };
-    if (utf8Bytes(serializeKillSwitches(candidate)) > KILL_SWITCH_MAX_BYTES) break;
+    if (utf8Length(serializeKillSwitches(candidate)) > KILL_SWITCH_MAX_BYTES) break;
     region.push(next);
   }
   return { ...ks, region };

@@ -3,22 +3,8 @@
  * writes, and the size check against Shopify's 10,000-byte limit for a metafield a function
  * reads. Not for function bundles (they only parse).
  */
+import { utf8Length } from "../promotions/validate";
 import { KILL_SWITCH_MAX_BYTES, type KillSwitches } from "./format";
-
-/** UTF-8 length of a string, without TextEncoder (works everywhere the domain runs). */
-export function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 /**
  * The value the app writes: empty lists and absent fields are left out (every byte costs the
@@ -50,7 +36,7 @@ export type KillSwitchSize =
 /** Serialise and check the size. A refusal names the size, the limit and what to do. */
 export function checkedKillSwitchValue(ks: KillSwitches): KillSwitchSize {
   const json = serializeKillSwitches(ks);
-  const bytes = utf8Bytes(json);
+  const bytes = utf8Length(json);
   const limit = KILL_SWITCH_MAX_BYTES;
   if (bytes <= limit) return { ok: true, json, bytes, limit };
   return {

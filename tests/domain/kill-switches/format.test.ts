@@ -10,7 +10,7 @@ import {
   regionBlock,
   type KillSwitches,
 } from "~/domain/kill-switches/format";
-import { checkedKillSwitchValue, serializeKillSwitches, utf8Bytes } from "~/domain/kill-switches/serialize";
+import { checkedKillSwitchValue, serializeKillSwitches } from "~/domain/kill-switches/serialize";
 
 const stored = {
   v: 1,
@@ -116,10 +116,6 @@ describe("predicates", () => {
 });
 
 describe("size", () => {
-  it("counts UTF-8 bytes", () => {
-    expect(utf8Bytes("aé€😀")).toBe(1 + 2 + 3 + 4);
-  });
-
   it("refuses a value over 10,000 bytes, naming both sizes", () => {
     const big: KillSwitches = {
       ...EMPTY_KILL_SWITCHES,
