@@ -60,6 +60,29 @@ describe("HMAC and headers (authenticate.webhook before anything is written)", (
   });
 });
 
+describe("backpressure at the queue's cap", () => {
+  it("answers 503 with Retry-After and stores nothing once the unprocessed backlog reaches the cap; a processed queue accepts again", async () => {
+    process.env.PEAKGUARD_WEBHOOK_BACKLOG_CAP = "2";
+    try {
+      const sample = () => new Promise((resolve) => setTimeout(resolve, 300)); // the backlog is sampled every 250 ms
+      await sample(); // no count left over from an earlier test
+      expect((await deliver(db.prisma, { topic: "orders/create", body: orderPayload() })).status).toBe(200);
+      await sample();
+      expect((await deliver(db.prisma, { topic: "orders/create", body: orderPayload() })).status).toBe(200);
+      await sample();
+      const refused = await deliver(db.prisma, { topic: "orders/create", body: orderPayload() });
+      expect(refused.status).toBe(503);
+      expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+      expect(await db.prisma.webhookEvent.count()).toBe(2);
+      await processDueEvents(db.prisma);
+      await sample();
+      expect((await deliver(db.prisma, { topic: "orders/create", body: orderPayload() })).status).toBe(200);
+    } finally {
+      delete process.env.PEAKGUARD_WEBHOOK_BACKLOG_CAP;
+    }
+  });
+});
+
 describe("event log: duplicates and keys", () => {
   it("a duplicate delivery of one event is a no-op (one row, delivery counted, one mirror write)", async () => {
     const body = orderPayload();

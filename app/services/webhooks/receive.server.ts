@@ -8,10 +8,13 @@
  *    only bumps a counter;
  * 3. 200 is answered, then the worker processes the event. A failure to store
  *    answers 500, so Shopify retries: an event is never acknowledged unsaved.
+ *    When the backlog of unprocessed events is at its cap, 503 + Retry-After
+ *    (backpressure: Shopify retries; nothing is dropped).
  */
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { isUniqueViolation } from "../mirror/apply-if-newer.server";
+import { webhookBackpressure } from "../peak/backpressure.server";
 import { forShop } from "../db/scoped.server";
 import { WebhookWorker } from "./processor.server";
 import { topicEnum, type WebhookTopic } from "./topics";
@@ -51,6 +54,10 @@ export async function receiveWebhookWith(deps: ReceiverDeps, request: Request, e
   if (String(ctx.topic) !== topicEnum(expected)) {
     return new Response(`Topic ${String(ctx.topic)} was delivered to the route for ${expected}`, { status: 400 });
   }
+  // At the queue's cap (PEAKGUARD_WEBHOOK_BACKLOG_CAP unprocessed events): 503 with
+  // Retry-After and nothing stored, so Shopify delivers again later — never a silent drop.
+  const shed = await webhookBackpressure(deps.prisma);
+  if (shed) return shed;
   const { key, source } = eventKeyFor(ctx, expected, rawBody);
   const db = forShop(deps.prisma, ctx.shop);
   try {
