@@ -18,6 +18,14 @@ if (process.env.PEAKGUARD_WEBHOOK_WORKER !== "off") {
 void import("./services/inventory/jobs.server")
   .then((jobs) => jobs.startInventoryJobs())
   .catch((error: unknown) => console.error("[inventory] jobs did not start", error));
+// Kill-switch expiry and scheduled promotion freezes (every 30 s).
+void import("./services/peak/scheduler.server")
+  .then((peak) => peak.ensurePeakScheduler())
+  .catch((error: unknown) => console.error("[peak] scheduler did not start", error));
+// The checkout validation's clock heartbeat (every 60 s; PEAKGUARD_CHECKOUT_HEARTBEAT=off).
+void import("./services/validation/heartbeat.server")
+  .then((heartbeat) => heartbeat.startCheckoutHeartbeat())
+  .catch((error: unknown) => console.error("[validation] clock heartbeat did not start", error));
 
 export const streamTimeout = 5000;
 
