@@ -11,6 +11,7 @@ import { openDatabase } from "../../app/db.server";
 import { offlineSessionId } from "../../app/services/admin/offline.server";
 import { resolveDatabaseTarget } from "../../app/services/db/database-url";
 import { forShop } from "../../app/services/db/scoped.server";
+import { queueCapFromEnv } from "../../app/services/peak/backpressure.server";
 import { recordInstall } from "../../app/services/shops.server";
 import type { AppUnderDrill, StartAppOptions } from "./harness";
 
@@ -23,7 +24,7 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv): vo
 
 export interface BuiltAppOptions {
   databaseUrl: string;
-  /** The backlog cap to report (what the receiver enforces, when the lead wires it). */
+  /** PEAKGUARD_WEBHOOK_BACKLOG_CAP for the app; null: the app's default (or the environment's). */
   backlogCap: number | null;
   /** Extra environment for the app process. */
   env?: Record<string, string>;
@@ -47,6 +48,7 @@ export function builtApp(options: BuiltAppOptions): (start: StartAppOptions) => 
     });
 
     const url = `http://127.0.0.1:${start.port}`;
+    const cap = options.backlogCap ?? queueCapFromEnv().cap;
     const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "./build/server/index.js"], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "inherit"],
@@ -78,13 +80,7 @@ export function builtApp(options: BuiltAppOptions): (start: StartAppOptions) => 
     return {
       url,
       prisma: database.prisma,
-      backpressure: {
-        cap: options.backlogCap,
-        note:
-          options.backlogCap === null
-            ? "no backlog cap in the receiver yet (app/services/peak/backpressure.server.ts is written; the receiver does not call it)"
-            : `receiver answers 503 + Retry-After above ${options.backlogCap} unprocessed events; the sender retries`,
-      },
+      backpressure: { cap, note: `the receiver answers 503 + Retry-After at ${cap} unprocessed events; the sender retries` },
       async close() {
         if (exited === null) {
           const gone = new Promise((r) => child.once("exit", r));

@@ -1,25 +1,24 @@
 /**
  * The app under drill without Remix: the receiver (receiveWebhookWith, the same function every
- * webhooks.<topic>.tsx route calls) behind node:http, the WebhookWorker, and the backlog cap
- * (app/services/peak/backpressure.server.ts), all in the drill's process on the database it is
- * given. Quick, for tests and for comparing against the built app; its ack times share the
+ * webhooks.<topic>.tsx route calls, backlog cap included) behind node:http and the WebhookWorker,
+ * all in the drill's process on the database it is given. Quick, for tests and for comparing against the built app; its ack times share the
  * drill's event loop, so the built app (app.ts) gives the honest numbers.
  */
 import http from "node:http";
 import type { PrismaClient } from "@prisma/client";
 import { ApiVersion, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { testConfig } from "@shopify/shopify-app-remix/test-helpers";
-import { webhookBackpressure } from "../../app/services/peak/backpressure.server";
+import { queueCapFromEnv } from "../../app/services/peak/backpressure.server";
 import { WebhookWorker } from "../../app/services/webhooks/processor.server";
 import { receiveWebhookWith } from "../../app/services/webhooks/receive.server";
 import { isKnownTopic } from "../../app/services/webhooks/topics";
 import type { AppUnderDrill, StartAppOptions } from "./harness";
 
-export function inProcessApp(prisma: PrismaClient, options: { backlogCap?: number | null } = {}): (start: StartAppOptions) => Promise<AppUnderDrill> {
+export function inProcessApp(prisma: PrismaClient): (start: StartAppOptions) => Promise<AppUnderDrill> {
   return async (start) => {
     const shopify = shopifyApp(testConfig({ apiVersion: ApiVersion.October26, apiSecretKey: start.apiSecret, logger: { level: LogSeverity.Error } }));
     const worker = new WebhookWorker(prisma, { pollMs: 250 }).start();
-    const cap = options.backlogCap ?? null;
+    const cap = queueCapFromEnv().cap;
     const server = http.createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -29,12 +28,9 @@ export function inProcessApp(prisma: PrismaClient, options: { backlogCap?: numbe
       const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
       let response: Response;
       try {
-        const shed = cap === null ? null : await webhookBackpressure(prisma, { cap });
-        response =
-          shed ??
-          (isKnownTopic(topic)
-            ? await receiveWebhookWith({ prisma, authenticateWebhook: (r) => shopify.authenticate.webhook(r), worker }, request, topic)
-            : new Response("unknown topic", { status: 404 }));
+        response = isKnownTopic(topic)
+          ? await receiveWebhookWith({ prisma, authenticateWebhook: (r) => shopify.authenticate.webhook(r), worker }, request, topic)
+          : new Response("unknown topic", { status: 404 });
       } catch (thrown) {
         response = thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 });
       }
@@ -45,10 +41,7 @@ export function inProcessApp(prisma: PrismaClient, options: { backlogCap?: numbe
     return {
       url: `http://127.0.0.1:${start.port}`,
       prisma,
-      backpressure: {
-        cap,
-        note: cap === null ? "no backlog cap" : `503 + Retry-After above ${cap} unprocessed events (backpressure.server.ts); the sender retries`,
-      },
+      backpressure: { cap, note: `the receiver answers 503 + Retry-After at ${cap} unprocessed events; the sender retries` },
       async close() {
         worker.stop();
         await new Promise<void>((resolve) => {

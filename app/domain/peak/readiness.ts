@@ -43,7 +43,7 @@ export interface ReadinessInput {
     /** The kill-switch metafield as last published. */
     metafield: { ok: boolean; rev: number; bytes: number; at: Date } | null;
   };
-  queue: { cap: QueueCap; backlog: number; wired: boolean };
+  queue: { cap: QueueCap; backlog: number };
   /** Last time a switch of each kind was flipped AND the simulated checkout honoured it. */
   switchTests: Record<SwitchTestKind, Date | null>;
   codeFreeze: { open: { endsAt: Date; reason: string }[]; next: { startsAt: Date; endsAt: Date; reason: string } | null };
@@ -109,9 +109,9 @@ export function readiness(input: ReadinessInput): ReadinessItem[] {
   items.push({
     key: "queue",
     label: "Queue caps",
-    status: !input.queue.wired ? "warn" : input.queue.backlog >= input.queue.cap.cap ? "fail" : input.queue.backlog >= input.queue.cap.cap * HEADROOM_WARN ? "warn" : "ok",
+    status: input.queue.backlog >= input.queue.cap.cap ? "fail" : input.queue.backlog >= input.queue.cap.cap * HEADROOM_WARN ? "warn" : "ok",
     value: `webhook backlog ${n(input.queue.backlog)} / cap ${n(input.queue.cap.cap)}`,
-    detail: `${describeCap(input.queue.cap)}${input.queue.wired ? "" : " Not enforced yet: the receiver does not call the cap."}`,
+    detail: describeCap(input.queue.cap),
   });
 
   // 4. kill switches tested

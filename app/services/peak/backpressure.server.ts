@@ -1,12 +1,9 @@
 /**
  * Backpressure for the webhook receiver (the rule: app/domain/peak/queue.ts).
  *
- * WHERE TO CALL IT (app/services/webhooks/receive.server.ts, receiveWebhookWith): after
- * `authenticate.webhook` (so an unsigned request still gets its 401) and before
- * `db.webhookEvent.create`:
- *
- *     const shed = await webhookBackpressure(deps.prisma);
- *     if (shed) return shed;
+ * Called by receiveWebhookWith (app/services/webhooks/receive.server.ts) after
+ * `authenticate.webhook` (so an unsigned request still gets its 401) and before the event is
+ * stored.
  *
  * The backlog is the WebhookEvent rows still to process (received, processing, retrying), for
  * every shop: the worker is one queue. It is counted at most once per `sampleMs` (250 ms) per

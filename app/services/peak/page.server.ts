@@ -178,7 +178,7 @@ export async function loadPeakPage(ctx: PeakContext): Promise<PeakPage> {
       variants,
       metafield: publishReceipt && lastPublish ? { ok: publishReceipt.ok, rev: publishReceipt.rev, bytes: publishReceipt.bytes, at: lastPublish.at } : null,
     },
-    queue: { cap, backlog, wired: last?.results.backpressure.cap != null },
+    queue: { cap, backlog },
     switchTests: await switchTests(prisma, shop),
     codeFreeze: code,
     customizations,
