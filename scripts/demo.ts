@@ -4,8 +4,8 @@
  * 1. builds a realistic store in the local emulator (emulator/seed/generate.ts:
  *    ≥ 2,000 variants, 4 locations, customers, 6 months of orders, returns) —
  *    or loads --seed-file;
- * 2. migrates the demo database (embedded PGlite in ./data/demo unless
- *    DATABASE_URL says otherwise), installs the demo shop (Shop row + offline
+ * 2. resets and migrates the demo database (embedded PGlite in ./data/demo unless
+ *    DATABASE_URL says otherwise — it is wiped each run), installs the demo shop (Shop row + offline
  *    session whose token the emulator accepts) and runs the initial sync
  *    (reconcile) through the app's own Admin client;
  * 3. starts the built app against the emulator (PEAKGUARD_ADMIN_API_URL,
@@ -91,8 +91,10 @@ async function main(): Promise<void> {
   });
   log(`emulator: ${emulator.graphqlUrl}`);
 
-  log(`database: ${databaseUrl}`);
-  run("npx", ["prisma", "migrate", "deploy"], env);
+  // Every run generates the store afresh, so the demo database starts afresh too: a mirror of
+  // the previous run's store would collide with this one's ids (and mean nothing).
+  log(`database: ${databaseUrl} (reset: the demo store is new each run)`);
+  run("npx", ["prisma", "migrate", "reset", "--force"], env);
 
   started = Date.now();
   const database = openDatabase(resolveDatabaseTarget(databaseUrl));
