@@ -24,35 +24,9 @@ export function stacks(a: Promotion, b: Promotion): boolean {
   return allows(a, b) && allows(b, a);
 }
 
-/**
- * SKU glob: `*` any run of characters, `?` one character, the whole SKU.
- * Pass both lower-cased for the case-insensitive match patterns use.
- * No RegExp (compiling one is costly in QuickJS): greedy two-pointer match
- * with backtracking to the last `*`.
- */
-export function globMatch(pattern: string, text: string): boolean {
-  let p = 0;
-  let t = 0;
-  let star = -1;
-  let mark = 0;
-  while (t < text.length) {
-    const c = p < pattern.length ? pattern.charCodeAt(p) : -1;
-    if (c === 63 /* ? */ || (c !== 42 && c !== -1 && c === text.charCodeAt(t))) {
-      p++;
-      t++;
-    } else if (c === 42 /* * */) {
-      star = p++;
-      mark = t;
-    } else if (star !== -1) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.length && pattern.charCodeAt(p) === 42) p++;
-  return p === pattern.length;
-}
+import { globMatch } from "../glob";
+
+export { globMatch };
 
 /**
  * A lower-cased SKU pattern split at its `*`s, so the common shapes

@@ -13,33 +13,7 @@ export function normalizePostalCode(zip: string): string {
   return out.toUpperCase();
 }
 
-/**
- * Whole-string glob: "*" any run of characters, "?" exactly one. No RegExp (a pattern is
- * merchant data; a backtracking two-pointer match is linear enough and cannot blow up).
- */
-export function globMatch(pattern: string, text: string): boolean {
-  let p = 0;
-  let t = 0;
-  let star = -1;
-  let mark = 0;
-  while (t < text.length) {
-    const c = p < pattern.length ? pattern.charCodeAt(p) : -1;
-    if (c === 63 /* ? */ || (c !== 42 && c !== -1 && c === text.charCodeAt(t))) {
-      p++;
-      t++;
-    } else if (c === 42 /* * */) {
-      star = p++;
-      mark = t;
-    } else if (star !== -1) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.length && pattern.charCodeAt(p) === 42) p++;
-  return p === pattern.length;
-}
+export { globMatch } from "../glob";
 
 /**
  * A postal-code rule entry: "GB:BT*" (that country only) or "BT*" (any country).
