@@ -31,12 +31,3 @@ export type Handler = (ctx: HandlerContext) => Promise<string>;
 /** A map of some topics to their handlers; each area exports one. */
 export type AreaHandlers<T extends WebhookTopic = WebhookTopic> = Record<T, Handler>;
 
-/**
- * Topics whose processing belongs to an area not built yet: the event is kept
- * in the log, nothing is dropped, and the outcome says so until that area's
- * handler replaces this entry.
- */
-export const keptForLaterArea =
-  (area: string): Handler =>
-  async () =>
-    `kept: ${area} processing is not built yet; the event stays in the log`;
