@@ -159,6 +159,9 @@ const SHOP_TABLES = [
   "staffAction",
   "returnPolicySetting",
   "checkoutRuleCheck",
+  "dispute",
+  "fraudCancellation",
+  "chargebackBudget",
   "shop",
 ] as const;
 
