@@ -95,9 +95,19 @@ export function scopeArgs(model: string, operation: string, args: Args | undefin
   }
 }
 
+/** The shop of each client forShop made (raw SQL must name the shop itself: see shopOf). */
+const SHOP_OF = new WeakMap<object, string>();
+
+/** The shop a forShop client is scoped to; raw SQL through it ($queryRaw) is not scoped and must filter by this. */
+export function shopOf(db: object): string {
+  const shop = SHOP_OF.get(db);
+  if (shop === undefined) throw new ShopScopeError("shopOf: this client was not made by forShop(prisma, shop)");
+  return shop;
+}
+
 export function forShop(prisma: PrismaClient, shop: string) {
   assertShopDomain(shop);
-  return prisma.$extends({
+  const client = prisma.$extends({
     name: `shop:${shop}`,
     query: {
       $allModels: {
@@ -107,6 +117,8 @@ export function forShop(prisma: PrismaClient, shop: string) {
       },
     },
   });
+  SHOP_OF.set(client, shop);
+  return client;
 }
 
 export type ShopDb = ReturnType<typeof forShop>;

@@ -1,13 +1,24 @@
 /**
  * ATP from the mirror: levels joined with their SKU (products mirror), location
  * and transfers in transit, through the domain's computeAtp. Used by the
- * Inventory page (grid, chart), the publisher and the routing preview.
+ * Inventory page (grid, chart), the publisher, the routing preview and
+ * `npm run bench:atp`.
+ *
+ * One round trip: `atpSql` is a single statement (levels ⋈ variant ⋈ item ⋈
+ * location, plus the units on ready-to-ship transfers per level), run with
+ * `$queryRaw`. Prisma's model API would take five queries and compile each one;
+ * at checkout that compile cost is most of the read. Raw SQL is not scoped by
+ * forShop, so the statement names the shop in every table it reads (shopOf).
+ *
+ * The statement also computes `atp` in SQL — the same formula as computeAtp —
+ * so the two are tested against each other (tests/inventory/atp-read.db.test.ts)
+ * and the benchmark checks that the app path and the raw SQL agree.
  */
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 import { computeAtp, type AtpResult, type NamedQuantities } from "../../domain/inventory/atp";
 import type { FigureSource } from "../../domain/inventory/staleness";
-import type { ShopDb } from "../db/scoped.server";
-import { transitOutByLevel } from "./mirror.server";
+import { shopOf, type ShopDb } from "../db/scoped.server";
+import { TRANSIT_OUT_STATUSES } from "./mirror.server";
 
 export interface LevelAtp extends AtpResult {
   inventoryItemId: string;
@@ -23,10 +34,120 @@ export interface LevelAtp extends AtpResult {
   peakguardHolds: number;
 }
 
-type LevelRow = Prisma.InventoryLevelGetPayload<object>;
+export interface AtpQuery {
+  inventoryItemIds?: string[];
+  /** Levels of the items whose SKU (the variant's, else the item's) is one of these: one SKU, or a cart's. */
+  skus?: string[];
+  /** Only levels changed after this instant. */
+  changedAfter?: Date;
+}
 
-export function quantitiesOf(row: LevelRow): NamedQuantities {
-  return {
+/** One row of atpSql. */
+export interface AtpRow {
+  inventoryItemId: string;
+  locationId: string;
+  available: number;
+  onHand: number;
+  committed: number;
+  reserved: number;
+  incoming: number;
+  safetyStock: number;
+  damaged: number;
+  qualityControl: number;
+  availableAt: Date | string;
+  availableSource: string;
+  breakdownAt: Date | string | null;
+  breakdownSource: string | null;
+  peakguardHolds: number;
+  sku: string | null;
+  variantId: string | null;
+  tracked: boolean | null;
+  locationName: string | null;
+  /** Units on ready-to-ship transfers from this location, not shipped (before capping at committed). */
+  transitOut: number;
+  /** ATP computed in SQL (the formula of computeAtp). */
+  atp: number;
+}
+
+/** A JSON number truncated to an integer, else 0 (mirror.server's readLines, in SQL). */
+const jsonInt = (value: Prisma.Sql) =>
+  Prisma.sql`(CASE WHEN jsonb_typeof(${value}) = 'number' THEN trunc((${value})::text::numeric)::int ELSE 0 END)`;
+const jsonArray = (value: Prisma.Sql) => Prisma.sql`(CASE WHEN jsonb_typeof(${value}) = 'array' THEN ${value} ELSE '[]'::jsonb END)`;
+
+/**
+ * The ATP statement. Filters combine (AND); no filter reads every active level.
+ *
+ * in_transit_out mirrors transitOutByLevel (mirror.server.ts): per transfer line
+ * ready to ship, `quantity − max(shipped, Σ its shipments' lines)`, at least 0,
+ * summed per item and origin. The ATP column is computeAtp's formula: on_hand is
+ * derived from `available` when the full read is older; in_transit_out is capped
+ * at committed and taken out of it.
+ */
+export function atpSql(shop: string, query: AtpQuery = {}): Prisma.Sql {
+  const filters: Prisma.Sql[] = [Prisma.sql`l."shop" = ${shop}`, Prisma.sql`l."active"`];
+  if (query.inventoryItemIds) filters.push(Prisma.sql`l."inventoryItemId" = ANY(${query.inventoryItemIds}::text[])`);
+  if (query.skus) {
+    filters.push(Prisma.sql`l."inventoryItemId" IN (
+      SELECT "inventoryItemId" FROM "Variant" WHERE "shop" = ${shop} AND "sku" = ANY(${query.skus}::text[]) AND "inventoryItemId" IS NOT NULL
+      UNION SELECT "id" FROM "InventoryItem" WHERE "shop" = ${shop} AND "sku" = ANY(${query.skus}::text[]))`);
+  }
+  if (query.changedAfter) filters.push(Prisma.sql`l."changedAt" > ${query.changedAfter}`);
+  const skuMatch = query.skus ? Prisma.sql`WHERE j."sku" = ANY(${query.skus}::text[])` : Prisma.empty;
+  const line = Prisma.sql`e`;
+  return Prisma.sql`
+WITH lv AS (
+  SELECT l.* FROM "InventoryLevel" l WHERE ${Prisma.join(filters, " AND ")}
+), tr AS (
+  SELECT t."id", t."originLocationId" AS loc, ${line}->>'inventoryItemId' AS item,
+         ${jsonInt(Prisma.sql`${line}->'quantity'`)} AS qty, ${jsonInt(Prisma.sql`${line}->'shipped'`)} AS shipped
+    FROM "InventoryTransfer" t CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`t."lines"`)}) ${line}
+   WHERE t."shop" = ${shop} AND t."kind" = 'transfer' AND t."status" = ANY(${TRANSIT_OUT_STATUSES}::text[])
+     AND t."deletedAt" IS NULL AND t."originLocationId" IS NOT NULL
+     AND jsonb_typeof(${line}) = 'object' AND jsonb_typeof(${line}->'inventoryItemId') = 'string'
+     AND ${line}->>'inventoryItemId' IN (SELECT "inventoryItemId" FROM lv)
+), sh AS (
+  SELECT s."transferId" AS tid, ${line}->>'inventoryItemId' AS item, sum(${jsonInt(Prisma.sql`${line}->'quantity'`)}) AS qty
+    FROM "InventoryTransfer" s CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`s."lines"`)}) ${line}
+   WHERE s."shop" = ${shop} AND s."kind" = 'shipment' AND s."deletedAt" IS NULL AND s."status" NOT IN ('DRAFT', 'OTHER')
+     AND s."transferId" IN (SELECT "id" FROM tr)
+     AND jsonb_typeof(${line}) = 'object' AND jsonb_typeof(${line}->'inventoryItemId') = 'string'
+   GROUP BY 1, 2
+), tout AS (
+  SELECT tr.item, tr.loc, sum(GREATEST(0, tr.qty - GREATEST(tr.shipped, COALESCE(sh.qty, 0)))) AS units
+    FROM tr LEFT JOIN sh ON sh.tid = tr."id" AND sh.item = tr.item
+   GROUP BY 1, 2
+), j AS (
+  SELECT lv."inventoryItemId", lv."locationId", lv."available", lv."onHand", lv."committed", lv."reserved", lv."incoming",
+         lv."safetyStock", lv."damaged", lv."qualityControl", lv."availableAt", lv."availableSource", lv."breakdownAt",
+         lv."breakdownSource", lv."peakguardHolds",
+         COALESCE(v."sku", i."sku") AS "sku", COALESCE(v."id", i."variantId") AS "variantId", i."tracked",
+         loc."name" AS "locationName", COALESCE(tout.units, 0)::int AS "transitOut",
+         CASE WHEN lv."breakdownAt" IS NULL OR lv."availableAt" > lv."breakdownAt"
+              THEN lv."available" + lv."committed" + lv."reserved" + lv."damaged" + lv."qualityControl" + lv."safetyStock"
+              ELSE lv."onHand" END AS on_hand,
+         LEAST(GREATEST(0, COALESCE(tout.units, 0)), GREATEST(0, lv."committed"))::int AS in_out
+    FROM lv
+    LEFT JOIN LATERAL (SELECT "id", "sku" FROM "Variant" WHERE "shop" = ${shop} AND "inventoryItemId" = lv."inventoryItemId" ORDER BY "id" LIMIT 1) v ON true
+    LEFT JOIN "InventoryItem" i ON i."shop" = ${shop} AND i."id" = lv."inventoryItemId"
+    LEFT JOIN "Location" loc ON loc."shop" = ${shop} AND loc."id" = lv."locationId"
+    LEFT JOIN tout ON tout.item = lv."inventoryItemId" AND tout.loc = lv."locationId"
+)
+SELECT "inventoryItemId", "locationId", "available", "onHand", "committed", "reserved", "incoming", "safetyStock", "damaged",
+       "qualityControl", "availableAt", "availableSource", "breakdownAt", "breakdownSource", "peakguardHolds", "sku", "variantId",
+       "tracked", "locationName", "transitOut",
+       (on_hand - ("committed" - in_out + "reserved" + "damaged" + "qualityControl" + "peakguardHolds") - in_out + "incoming" - "safetyStock")::int AS "atp"
+  FROM j ${skuMatch}
+ ORDER BY "inventoryItemId", "locationId"`;
+}
+
+function time(value: Date | string): Date {
+  // pg returns `timestamp` (without zone) as local time; Prisma writes UTC. Strings are read as UTC.
+  return value instanceof Date ? value : new Date(`${value.replace(" ", "T")}Z`);
+}
+
+/** A row of atpSql → the app's LevelAtp (computeAtp: terms, flags, asOf). */
+export function levelAtpOf(row: AtpRow): LevelAtp {
+  const quantities: NamedQuantities = {
     available: row.available,
     on_hand: row.onHand,
     committed: row.committed,
@@ -36,60 +157,41 @@ export function quantitiesOf(row: LevelRow): NamedQuantities {
     damaged: row.damaged,
     quality_control: row.qualityControl,
   };
-}
-
-export interface AtpQuery {
-  inventoryItemIds?: string[];
-  /** Only levels changed after this instant. */
-  changedAfter?: Date;
-}
-
-/** ATP of every active level (optionally of some items, or changed since an instant). */
-export async function levelAtps(db: ShopDb, query: AtpQuery = {}): Promise<LevelAtp[]> {
-  const where: Prisma.InventoryLevelWhereInput = { active: true };
-  if (query.inventoryItemIds) where.inventoryItemId = { in: query.inventoryItemIds };
-  if (query.changedAfter) where.changedAt = { gt: query.changedAfter };
-  const levels = await db.inventoryLevel.findMany({ where, orderBy: [{ inventoryItemId: "asc" }, { locationId: "asc" }] });
-  if (levels.length === 0) return [];
-  const itemIds = [...new Set(levels.map((l) => l.inventoryItemId))];
-  const [variants, items, locations, transitOut] = await Promise.all([
-    db.variant.findMany({ where: { inventoryItemId: { in: itemIds } }, select: { id: true, sku: true, inventoryItemId: true } }),
-    db.inventoryItem.findMany({ where: { id: { in: itemIds } }, select: { id: true, sku: true, tracked: true, variantId: true } }),
-    db.location.findMany({ select: { id: true, name: true } }),
-    transitOutByLevel(db),
-  ]);
-  const variantOf = new Map(variants.map((v) => [v.inventoryItemId, v]));
-  const itemOf = new Map(items.map((i) => [i.id, i]));
-  const nameOf = new Map(locations.map((l) => [l.id, l.name]));
-  return levels.map((row) => {
-    const variant = variantOf.get(row.inventoryItemId);
-    const item = itemOf.get(row.inventoryItemId);
-    const sku = variant?.sku ?? item?.sku ?? null;
-    const locationName = nameOf.get(row.locationId) ?? row.locationId;
-    const quantities = quantitiesOf(row);
-    const result = computeAtp({
-      sku,
-      locationName,
-      quantities,
-      availableAt: row.availableAt.getTime(),
-      breakdownAt: row.breakdownAt?.getTime() ?? null,
-      peakguardHolds: row.peakguardHolds,
-      transfersReadyToShip: transitOut.get(`${row.inventoryItemId} ${row.locationId}`) ?? 0,
-      tracked: item?.tracked,
-    });
-    return {
-      ...result,
-      inventoryItemId: row.inventoryItemId,
-      locationId: row.locationId,
-      locationName,
-      sku,
-      variantId: variant?.id ?? item?.variantId ?? null,
-      quantities,
-      availableSource: row.availableSource as FigureSource,
-      breakdownSource: (row.breakdownSource as FigureSource | null) ?? null,
-      availableAt: row.availableAt.toISOString(),
-      breakdownAt: row.breakdownAt?.toISOString() ?? null,
-      peakguardHolds: row.peakguardHolds,
-    };
+  const locationName = row.locationName ?? row.locationId;
+  const availableAt = time(row.availableAt);
+  const breakdownAt = row.breakdownAt === null ? null : time(row.breakdownAt);
+  const result = computeAtp({
+    sku: row.sku,
+    locationName,
+    quantities,
+    availableAt: availableAt.getTime(),
+    breakdownAt: breakdownAt?.getTime() ?? null,
+    peakguardHolds: row.peakguardHolds,
+    transfersReadyToShip: row.transitOut,
+    ...(row.tracked === null ? {} : { tracked: row.tracked }),
   });
+  return {
+    ...result,
+    inventoryItemId: row.inventoryItemId,
+    locationId: row.locationId,
+    locationName,
+    sku: row.sku,
+    variantId: row.variantId,
+    quantities,
+    availableSource: row.availableSource as FigureSource,
+    breakdownSource: (row.breakdownSource as FigureSource | null) ?? null,
+    availableAt: availableAt.toISOString(),
+    breakdownAt: breakdownAt?.toISOString() ?? null,
+    peakguardHolds: row.peakguardHolds,
+  };
+}
+
+/**
+ * ATP of every active level (optionally of some items, of some SKUs, or changed
+ * since an instant), ordered by item then location. `db` is a forShop client.
+ */
+export async function levelAtps(db: ShopDb, query: AtpQuery = {}): Promise<LevelAtp[]> {
+  if (query.inventoryItemIds?.length === 0 || query.skus?.length === 0) return [];
+  const rows = await db.$queryRaw<AtpRow[]>(atpSql(shopOf(db), query));
+  return rows.map(levelAtpOf);
 }
