@@ -99,7 +99,7 @@ describe("webhook-driven transitions", () => {
       },
     });
     expect(await stateOf()).toBe("partially_refunded");
-    const dispute = (status: string, triggeredAt: string) => ({ topic: "disputes/update" as const, body: { id: 9, order_id: 4242, status, type: "chargeback" }, triggeredAt });
+    const dispute = (status: string, triggeredAt: string) => ({ topic: "disputes/update" as const, body: { id: 9, order_id: 4242, status, type: "chargeback", amount: "120.00", currency: "USD", reason: "fraudulent", initiated_at: "2026-11-28T08:00:00Z", finalized_on: null }, triggeredAt });
     await deliverAndProcess(db.prisma, { ...dispute("needs_response", "2026-11-28T09:00:00Z"), topic: "disputes/create" });
     expect(await stateOf()).toBe("disputed");
     await deliverAndProcess(db.prisma, dispute("won", "2026-12-10T09:00:00Z"));

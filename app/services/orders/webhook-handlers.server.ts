@@ -15,6 +15,7 @@ import type { AreaHandlers, Handler, HandlerContext } from "../webhooks/handler-
 import { disputeFromWebhook, orderSnapshotFromWebhook, refundFromWebhook, returnFromWebhook, type OrderEventFromPayload } from "./order-events.server";
 import { onOrderEvent } from "../reservations/api.server";
 import { signalReserveFailed } from "./compensation.server";
+import { disputeRecordFromWebhook, recordDispute, recordFraudCancellation } from "./disputes.server";
 import { recordOrderEvent } from "./state.server";
 
 type OrderTopic =
@@ -49,7 +50,20 @@ const orderEvent: Handler = async (ctx) => {
   if (unreserved.length > 0) {
     await signalReserveFailed(ctx.db, ctx.shop, event.orderId, `reservation not authorized: ${unreserved.join("; ")}`, ctx.now);
   }
-  return mirror;
+  // Cancelled as fraud: counted against the chargeback budget (orders/cancelled, or any later payload saying so).
+  const fraud = await recordFraudCancellation(ctx.db, ctx.shop, ctx.payload, eventKeyOf(ctx));
+  return fraud === "recorded" ? `${mirror}; fraud cancellation recorded` : mirror;
+};
+
+/**
+ * disputes/create|update: the order's state machine (open → disputed, lost → chargeback,
+ * won → back), then the Dispute row the chargeback budget counts. Both are keyed by the event.
+ */
+const disputeEvent: Handler = async (ctx) => {
+  const order = await applyToOrder(ctx, disputeFromWebhook(ctx.payload, ctx.occurredAt));
+  const dispute = disputeRecordFromWebhook(ctx.payload);
+  const written = await recordDispute(ctx.db, ctx.shop, { dispute, eventKey: eventKeyOf(ctx), eventAt: ctx.occurredAt });
+  return `dispute ${dispute.status} ${written}; order ${order}`;
 };
 
 const RETURN_TOPIC_STATUS: Partial<Record<OrderTopic, ShopifyReturnStatus>> = {
@@ -78,8 +92,8 @@ export const orderHandlers: AreaHandlers<OrderTopic> = {
   "orders/edited": async () => "ignored: the orders/updated that follows an edit carries the order's new lines and totals",
   "orders/delete": ({ db, payload }) => deleteOrder(db, payload),
   "refunds/create": (ctx) => applyToOrder(ctx, refundFromWebhook(ctx.payload, ctx.occurredAt)),
-  "disputes/create": (ctx) => applyToOrder(ctx, disputeFromWebhook(ctx.payload, ctx.occurredAt)),
-  "disputes/update": (ctx) => applyToOrder(ctx, disputeFromWebhook(ctx.payload, ctx.occurredAt)),
+  "disputes/create": disputeEvent,
+  "disputes/update": disputeEvent,
   "returns/request": returnEvent,
   "returns/approve": returnEvent,
   "returns/decline": returnEvent,
