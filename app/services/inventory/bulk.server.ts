@@ -1,8 +1,9 @@
 /**
  * The bulk reconcile: the whole catalog and every inventory level, read with
  * one bulkOperationRunQuery and applied from its JSONL — streamed line by line,
- * never loaded whole — through the same guarded writers as the webhooks
- * (source "reconcile"), so a reconcile never overwrites a newer webhook.
+ * never loaded whole, written in batches of 2,000 lines (bulk-apply.server.ts)
+ * under the same guards as the webhooks' writers (source "reconcile"), so a
+ * reconcile never overwrites a newer webhook.
  *
  *   start      LocationsPage (small) → BulkSync row "running" → bulkOperationRunQuery
  *   finish     bulk_operations/finish webhook (or a poll that sees COMPLETED, should
@@ -15,13 +16,12 @@
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { BulkOperationRunQuery, BulkOperationStatus, LocationsPage } from "../../../graphql/operations";
-import { parseMoney } from "../../domain/money";
 import type { AdminClient } from "../admin/client.server";
 import { forShop, type ShopDb } from "../db/scoped.server";
-import { applyIfNewer, mirrorDelegate, type ApplyOutcome } from "../mirror/apply-if-newer.server";
-import { classifyLine, BULK_CATALOG_QUERY, type BulkItemLine, type BulkLevelLine } from "./bulk-query";
+import { classifyLine, BULK_CATALOG_QUERY } from "./bulk-query";
 import { streamJsonl } from "./jsonl.server";
-import { locationFromGraphQL, quantitiesFrom, writeItem, writeLevelRead, writeLocation } from "./mirror.server";
+import { BulkApplier } from "./bulk-apply.server";
+import { locationFromGraphQL, writeLocation } from "./mirror.server";
 
 export const APPLY_LEASE_MS = 5 * 60_000;
 export const ACTIVE_SYNC_STATUSES = ["starting", "running", "downloading"];
@@ -82,6 +82,8 @@ export interface ApplyOptions {
   fetch?: typeof fetch;
   now?: () => Date;
   progressEvery?: number;
+  /** Lines written per batch (bulk-apply.server.ts). */
+  batchLines?: number;
 }
 
 export interface ApplyReport {
@@ -90,37 +92,6 @@ export interface ApplyReport {
   applied: number;
   stale: number;
   skipped: number;
-}
-
-async function writeItemLine(db: ShopDb, shop: string, line: BulkItemLine, currency: string): Promise<ApplyOutcome> {
-  const variant = line.variant;
-  let outcome: ApplyOutcome = await writeItem(
-    db,
-    shop,
-    { id: line.id, sku: variant?.sku ?? null, tracked: line.tracked, variantId: variant?.id ?? null, identifiers: variant?.identifiers ?? null, updatedAt: new Date(line.updatedAt) },
-    "reconcile",
-  );
-  if (!variant) return outcome;
-  const product = variant.product;
-  await applyIfNewer(mirrorDelegate(db.product), { shop, id: product.id }, new Date(product.updatedAt), {
-    title: product.title,
-    handle: product.handle,
-    status: product.status?.toLowerCase() ?? null,
-    tags: product.tags,
-    source: "reconcile",
-    deletedAt: null,
-  } satisfies Prisma.ProductUncheckedUpdateManyInput);
-  const price = parseMoney(variant.price, currency);
-  const variantOutcome = await applyIfNewer(mirrorDelegate(db.variant), { shop, id: variant.id }, new Date(variant.updatedAt), {
-    productId: product.id,
-    sku: variant.sku,
-    barcode: variant.barcode,
-    priceCents: price.ok ? price.minor : null,
-    inventoryItemId: line.id,
-    source: "reconcile",
-  } satisfies Prisma.VariantUncheckedUpdateManyInput);
-  if (variantOutcome === "applied") outcome = "applied";
-  return outcome;
 }
 
 /** Streams the finished operation's JSONL into the mirror. */
@@ -152,19 +123,24 @@ export async function applyBulkResult(prisma: PrismaClient, shop: string, client
     const response = await (options.fetch ?? fetch)(bulkOperation.url);
     if (!response.ok || !response.body) throw new Error(`Downloading the bulk result answered HTTP ${response.status}`);
 
-    await streamJsonl(
+    const applier = new BulkApplier(db, shop, currency, options.batchLines);
+    const flush = async () => {
+      const outcome = await applier.flush(clock());
+      report.applied += outcome.applied;
+      report.stale += outcome.stale;
+      report.skipped += outcome.skipped;
+    };
+    const progress = await streamJsonl(
       response.body,
       async (value) => {
         const line = classifyLine(value);
-        let outcome: ApplyOutcome | "skipped";
-        if (line.kind === "item") outcome = await writeItemLine(db, shop, line, currency);
-        else if (line.kind === "level") outcome = await writeLevel(db, shop, line, clock());
-        else outcome = "skipped";
-        report[outcome] += 1;
+        if (line.kind === "unknown") report.skipped += 1;
+        else if (applier.add(line)) await flush();
       },
       {
-        progressEvery: options.progressEvery ?? 500,
+        progressEvery: options.progressEvery ?? 5000,
         onProgress: async ({ bytes, lines }) => {
+          await flush();
           report.bytes = bytes;
           report.lines = lines;
           await db.bulkSync.updateMany({
@@ -174,22 +150,15 @@ export async function applyBulkResult(prisma: PrismaClient, shop: string, client
         },
       },
     );
+    await flush();
+    report.bytes = progress.bytes;
+    report.lines = progress.lines;
     await db.bulkSync.updateMany({ where: { id: syncId }, data: { status: "completed", finishedAt: clock(), lockedUntil: null, applied: report.applied, stale: report.stale } });
     return report;
   } catch (error) {
     await fail(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     throw error;
   }
-}
-
-function writeLevel(db: ShopDb, shop: string, line: BulkLevelLine, now: Date): Promise<ApplyOutcome> {
-  return writeLevelRead(
-    db,
-    shop,
-    { inventoryItemId: line.inventoryItemId, locationId: line.locationId, quantities: quantitiesFrom(line.quantities), updatedAt: new Date(line.updatedAt) },
-    "reconcile",
-    now,
-  );
 }
 
 /** bulk_operations/finish payload: the operation's id and status. */
