@@ -21,17 +21,40 @@ import prisma from "~/db.server";
 import { loadDashboard, readRetryForm, type DashboardEvent } from "~/services/dashboard.server";
 import { retryDeadEvent } from "~/services/webhooks/processor.server";
 import { adminContext } from "~/services/admin-context.server";
+import { forShop } from "~/services/db/scoped.server";
+import { loadChargebackCard, saveBudget } from "~/services/orders/disputes.server";
+import { readBudgetForm } from "~/domain/orders/chargebacks";
+import { ChargebackBudgetCard } from "~/components/ChargebackBudgetCard";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await adminContext(request);
-
-  return json(await loadDashboard(prisma, shop));
+  const dashboard = await loadDashboard(prisma, shop);
+  const chargebacks = await loadChargebackCard(forShop(prisma, shop), {
+    now: new Date(),
+    timeZone: dashboard.clock.timeZone,
+    shopCurrency: dashboard.shopRow?.currency ?? null,
+  });
+  return json({ ...dashboard, chargebacks });
 };
 
-/** Retry: put one dead-lettered event of this shop back in the queue. */
+const text = (form: FormData, name: string): string | null => {
+  const value = form.get(name);
+  return typeof value === "string" ? value : null;
+};
+
+/** Retry: put one dead-lettered event of this shop back in the queue. Budget: set the monthly chargeback budget. */
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await adminContext(request);
-  const form = readRetryForm(await request.formData());
+  const body = await request.formData();
+  if (body.get("intent") === "budget") {
+    const db = forShop(prisma, shop);
+    const currency = (await db.shop.findFirst({ select: { currencyCode: true } }))?.currencyCode ?? null;
+    const read = readBudgetForm({ amount: text(body, "amount"), maxDisputes: text(body, "maxDisputes"), maxFraudCancellations: text(body, "maxFraudCancellations") }, currency);
+    if (!read.ok) return json({ ok: false as const, message: "The budget was not saved: check the fields", errors: read.errors }, { status: 400 });
+    await saveBudget(db, shop, read.budget);
+    return json({ ok: true as const, message: "Budget saved", errors: {} });
+  }
+  const form = readRetryForm(body);
   if (!form.ok) {
     return json({ ok: false as const, message: "The retry request is incomplete", errors: form.errors }, { status: 400 });
   }
@@ -221,6 +244,8 @@ export default function Dashboard() {
 
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            <ChargebackBudgetCard card={data.chargebacks} shopCurrency={shopRow?.currency ?? null} />
+
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">

@@ -228,3 +228,47 @@ describe("dashboard Retry action", () => {
     expect(data.webhooks.dead).toEqual([]);
   });
 });
+
+describe("dashboard chargeback budget", () => {
+  type CardData = DashboardData & {
+    chargebacks: { tally: { month: { timeZone: string }; openNow: number; lost: number; lostMinor: number; currencyCode: string }; budget: unknown; standing: { state: string; messages: string[] } | null };
+  };
+  const load = async (store = TEST_SHOP_NAME) => (await (await call(dashboard.loader, await documentRequest(store))).json()) as CardData;
+
+  it("GIVEN a lost dispute this month and no budget THEN the card tallies it in the shop's zone and currency, with no standing", async () => {
+    const now = new Date();
+    await db.prisma.dispute.createMany({
+      data: [
+        { shop: TEST_SHOP, disputeId: "gid://shopify/ShopifyPaymentsDispute/1", status: "lost", amountMinor: 15_000, currencyCode: "CAD", initiatedAt: now, finalizedAt: null, eventAt: now, lastEventKey: "a" },
+        { shop: TEST_SHOP, disputeId: "gid://shopify/ShopifyPaymentsDispute/2", status: "needs_response", amountMinor: 500, currencyCode: "CAD", initiatedAt: now, eventAt: now, lastEventKey: "b" },
+        { shop: OTHER_SHOP, disputeId: "gid://shopify/ShopifyPaymentsDispute/3", status: "lost", amountMinor: 99_000, currencyCode: "EUR", initiatedAt: now, eventAt: now, lastEventKey: "c" },
+      ],
+    });
+    const data = await load();
+    expect(data.chargebacks.tally).toMatchObject({ openNow: 1, lost: 1, lostMinor: 15_000, currencyCode: "CAD", month: { timeZone: "America/Toronto" } });
+    expect(data.chargebacks.budget).toBeNull();
+    expect(data.chargebacks.standing).toBeNull();
+  });
+
+  it("refuses a bad budget with field-level errors and stores nothing", async () => {
+    const response = await call(dashboard.action, await retryRequest({ intent: "budget", amount: "12.345", maxDisputes: "two", maxFraudCancellations: "" }));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { ok: boolean; errors: Record<string, string> };
+    expect(body.errors.amount).toMatch(/more than 2 decimal places for CAD/);
+    expect(body.errors.maxDisputes).toMatch(/"two" is not a whole number/);
+    expect(await db.prisma.chargebackBudget.count()).toBe(0);
+  });
+
+  it("GIVEN a budget below this month's losses WHEN saved THEN the card is over budget, naming the overshoot", async () => {
+    const response = await call(dashboard.action, await retryRequest({ intent: "budget", amount: "100", maxDisputes: "5", maxFraudCancellations: "" }));
+    expect(response.status).toBe(200);
+    expect(await db.prisma.chargebackBudget.findUnique({ where: { shop: TEST_SHOP } })).toMatchObject({ currencyCode: "CAD", amountMinor: 10_000, maxDisputes: 5, maxFraudCancellations: null });
+    const data = await load();
+    expect(data.chargebacks.standing?.state).toBe("over");
+    expect(data.chargebacks.standing?.messages[0]).toMatch(/^Lost to chargebacks in .+: 150\.00 CAD, over the budget of 100\.00 CAD by 50\.00 CAD$/);
+    // The other shop has no budget and sees none of this shop's disputes.
+    const other = await load(OTHER_SHOP_NAME);
+    expect(other.chargebacks.budget).toBeNull();
+    expect(other.chargebacks.tally).toMatchObject({ lost: 1, openNow: 0, currencyCode: "EUR" });
+  });
+});
