@@ -8,8 +8,14 @@
  *                 carry an ATP figure; the rest are ordinary catalogue lines.
  *   "atp all"     one ATP rule over every line, every line carrying a figure: the cost of
  *                 publishing ATP for the whole catalogue.
+ *
+ * Both read the shop's kill switches as a busy peak day has them (typicalKillSwitches: a few
+ * payment, delivery and promotion switches and one region switch, for France: this cart
+ * ships to New York, so it passes).
  */
 import { benchCartLine, defineBenchmarks } from "../../functions/bench-spec";
+import { typicalKillSwitches } from "../../app/domain/kill-switches/bench-states";
+import { serializeKillSwitches } from "../../app/domain/kill-switches/serialize";
 import { planClock } from "../../app/domain/validation/clock-admin";
 import type { Rule, RuleSet } from "../../app/domain/validation/types";
 
@@ -32,6 +38,8 @@ const DROP_RULES: Rule[] = [
   { id: "order-value", mode: "test", kind: "subtotal", minCents: 1000 },
   { id: "ship-to", mode: "enforce", kind: "region", countries: ["RU", "BY"], provinces: ["US-HI", "US-AK"], postalCodes: ["GB:BT*"], poBoxes: true },
 ];
+/** The metafield's value as the app writes it. */
+const KILL_SWITCHES = JSON.parse(serializeKillSwitches(typicalKillSwitches())) as unknown;
 const ATP_ALL: Rule[] = [{ id: "stock", mode: "enforce", kind: "atp", skus: [], staleAfterSeconds: 300, whenStale: "closed" }];
 
 function input(rules: Rule[], lines: number, atpOn: (i: number) => boolean) {
@@ -41,7 +49,7 @@ function input(rules: Rule[], lines: number, atpOn: (i: number) => boolean) {
   const plan = planClock(set, PLANNED_AT, "America/New_York");
   return {
     buyerJourney: { step: "CHECKOUT_COMPLETION" },
-    localization: { language: { isoCode: "EN" } },
+    localization: { language: { isoCode: "EN" }, market: { handle: "us" } },
     presentmentCurrencyRate: "1.0",
     cart: {
       cost: { subtotalAmount: { amount: "4312.50", currencyCode: "USD" } },
@@ -49,7 +57,10 @@ function input(rules: Rule[], lines: number, atpOn: (i: number) => boolean) {
       deliveryGroups: [{ deliveryAddress: { countryCode: "US", provinceCode: "NY", zip: "11201", address1: "410 Atlantic Ave", address2: "Apt 3" } }],
       lines: Array.from({ length: lines }, (_, i) => ({ q: 1 + (i % 3), m: { s: sku(i), a: atpOn(i) ? { j: figure(i) } : null } })),
     },
-    shop: { localTime: Object.fromEntries(plan.ticks.slots.map(([, utc], i) => [`t${i}`, utc !== null && NOW >= utc])) },
+    shop: {
+      k: { jsonValue: KILL_SWITCHES },
+      localTime: { date: "2026-11-27", ...Object.fromEntries(plan.ticks.slots.map(([, utc], i) => [`t${i}`, utc !== null && NOW >= utc])) },
+    },
     validation: { rules: { jsonValue: set }, ticks: { jsonValue: plan.ticks } },
   };
 }

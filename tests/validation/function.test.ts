@@ -51,6 +51,9 @@ describe("never throws on ordinary input", () => {
     ["no buyer identity", (i) => (i.cart.buyerIdentity = null)],
     ["odd amount and rate", (i) => ((i.cart.cost.subtotalAmount.amount = "abc"), (i.presentmentCurrencyRate = "0"))],
     ["null delivery address", (i) => (i.cart.deliveryGroups = [{ deliveryAddress: null }])],
+    ["kill switches not JSON", (i) => (i.shop.k = { jsonValue: "{nope" })],
+    ["kill switches junk regions", (i) => (i.shop.k = { jsonValue: { v: 1, region: [null, 7, { cc: 5 }, { mk: [] }, { cc: "FR", msg: "x", until: 3 }] } })],
+    ["kill switches with a market but no localTime date", (i) => ((i.shop.k = { jsonValue: { v: 1, region: [{ mk: "eu" }] } }), (i.shop.localTime.date = ""))],
   ];
 
   it.each(variants)("%s", (_name, change) => {

@@ -322,15 +322,59 @@ export function regionBlock(
   today?: string | null,
   language?: string | null
 ): RegionBlock | null {
+  const sw = findRegionKill(ks, country, market, today);
+  if (!sw) return null;
+  const region = sw.cc && sw.mk ? `${sw.cc} in ${sw.mk}` : sw.cc ? sw.cc : `market ${sw.mk}`;
+  return { message: pickMessage(sw.msg, language), region };
+}
+
+/**
+ * The first active region switch that blocks this country / market (the matching rule of
+ * regionBlock), or null. For a function that words its own message when the switch has
+ * none in the shopper's language (the checkout validation does, in en / fr / de).
+ */
+export function findRegionKill(
+  ks: KillSwitches,
+  country: string | null | undefined,
+  market: string | null | undefined,
+  today?: string | null
+): RegionKill | null {
   const cc = country ? country.toUpperCase() : null;
   for (const sw of ks.region) {
     if (!isActive(sw, today)) continue;
     if (sw.cc && sw.cc !== cc) continue;
     if (sw.mk && sw.mk !== market) continue;
-    const region = sw.cc && sw.mk ? `${sw.cc} in ${sw.mk}` : sw.cc ? sw.cc : `market ${sw.mk}`;
-    return { message: pickMessage(sw.msg, language), region };
+    return sw;
   }
   return null;
+}
+
+/**
+ * The switch's own message in exactly this language ("pt-br", then its base "pt"), or null:
+ * no fallback to another language (compare regionBlock, which falls back to English).
+ */
+export function regionMessageIn(sw: RegionKill, language: string | null | undefined): string | null {
+  if (!sw.msg || !language) return null;
+  const lang = language.toLowerCase().replace("_", "-");
+  return sw.msg[lang] ?? sw.msg[lang.split("-")[0] ?? lang] ?? null;
+}
+
+/**
+ * parseKillSwitches reading only the region switches (the others left empty): for a function
+ * that honours nothing else, so it does not pay for reading payment, delivery and promotion
+ * entries. Never throws; same leniency as parseKillSwitches.
+ */
+export function parseRegionKillSwitches(json: unknown): KillSwitches {
+  let value = json;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return EMPTY_KILL_SWITCHES;
+    }
+  }
+  if (!isObj(value) || value.v !== KILL_SWITCH_VERSION || !Array.isArray(value.region) || value.region.length === 0) return EMPTY_KILL_SWITCHES;
+  return { ...EMPTY_KILL_SWITCHES, rev: typeof value.rev === "number" && Number.isSafeInteger(value.rev) ? value.rev : 0, region: list(value.region, readRegion) };
 }
 
 function pickMessage(msg: Record<string, string> | undefined, language: string | null | undefined): string {

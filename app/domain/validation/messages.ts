@@ -37,6 +37,8 @@ export interface MessageParams {
   onlyLeft: { item: string; available: number };
   stockUnconfirmed: { item: string };
   unavailable: Record<string, never>;
+  regionPaused: { country: string };
+  marketPaused: Record<string, never>;
 }
 export type MessageCode = keyof MessageParams;
 
@@ -69,7 +71,9 @@ saleUnverified=We can't confirm that {item} is on sale right now. Please try aga
 soldOut={item} is sold out. Please remove it from your cart.
 onlyLeft=Only {available} of {item} left. Please reduce the quantity to {available} or fewer.
 stockUnconfirmed=We can't confirm stock for {item} right now. Please try again in a few minutes.
-unavailable=Checkout is temporarily unavailable. Please try again in a few minutes.`,
+unavailable=Checkout is temporarily unavailable. Please try again in a few minutes.
+regionPaused=We can't take orders for delivery to this country ({country}) right now. Please choose another delivery address or try again later.
+marketPaused=We can't take orders in your region right now. Please try again later.`,
   fr: `
 maxPerOrder=Vous pouvez acheter au maximum {max} × {item} par commande. Veuillez réduire la quantité.
 maxPerOrderTotal=Vous pouvez acheter au maximum {count} au total parmi {items} par commande. Veuillez réduire la quantité.
@@ -92,7 +96,9 @@ saleUnverified=Nous ne pouvons pas confirmer que {item} est en vente pour le mom
 soldOut={item} est épuisé. Veuillez le retirer de votre panier.
 onlyLeft=Il ne reste que {available} × {item}. Veuillez réduire la quantité à {available} au maximum.
 stockUnconfirmed=Nous ne pouvons pas confirmer le stock de {item} pour le moment. Veuillez réessayer dans quelques minutes.
-unavailable=Le paiement est momentanément indisponible. Veuillez réessayer dans quelques minutes.`,
+unavailable=Le paiement est momentanément indisponible. Veuillez réessayer dans quelques minutes.
+regionPaused=Nous ne pouvons pas prendre de commandes à livrer dans ce pays ({country}) pour le moment. Veuillez choisir une autre adresse de livraison ou réessayer plus tard.
+marketPaused=Nous ne pouvons pas prendre de commandes dans votre région pour le moment. Veuillez réessayer plus tard.`,
   de: `
 maxPerOrder=Sie können höchstens {max} × {item} pro Bestellung kaufen. Bitte verringern Sie die Menge.
 maxPerOrderTotal=Sie können pro Bestellung insgesamt höchstens {count} aus {items} kaufen. Bitte verringern Sie die Menge.
@@ -115,7 +121,9 @@ saleUnverified=Wir können gerade nicht bestätigen, dass {item} erhältlich ist
 soldOut={item} ist ausverkauft. Bitte entfernen Sie den Artikel aus Ihrem Warenkorb.
 onlyLeft=Nur noch {available} × {item} verfügbar. Bitte verringern Sie die Menge auf höchstens {available}.
 stockUnconfirmed=Wir können den Bestand von {item} gerade nicht bestätigen. Bitte versuchen Sie es in ein paar Minuten erneut.
-unavailable=Der Checkout ist vorübergehend nicht verfügbar. Bitte versuchen Sie es in ein paar Minuten erneut.`,
+unavailable=Der Checkout ist vorübergehend nicht verfügbar. Bitte versuchen Sie es in ein paar Minuten erneut.
+regionPaused=Wir können derzeit keine Bestellungen mit Lieferung in dieses Land ({country}) annehmen. Bitte wählen Sie eine andere Lieferadresse oder versuchen Sie es später erneut.
+marketPaused=Wir können in Ihrer Region derzeit keine Bestellungen annehmen. Bitte versuchen Sie es später erneut.`,
 };
 
 const parsed: Partial<Record<Lang, Record<MessageCode, string>>> = {};

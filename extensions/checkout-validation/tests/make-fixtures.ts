@@ -33,6 +33,9 @@ interface Situation {
   subtotal?: [amount: string, currencyCode: string, rate: string];
   /** Replace the rules metafield's value (unreadable sets). */
   rawRules?: unknown;
+  /** The shop's kill-switch metafield (jsonValue), absent by default. */
+  killSwitches?: unknown;
+  market?: string;
   errors: { target: string; message: string }[];
 }
 
@@ -43,6 +46,10 @@ const GATE: Rule = { id: "cap-gate", mode: "enforce", kind: "timeGate", skus: ["
 const atp = (whenStale: "open" | "closed"): Rule => ({ id: "stock", mode: "enforce", kind: "atp", skus: ["HD-*"], staleAfterSeconds: 300, whenStale });
 const figure = (total: number, ageSeconds: number) => ({ v: 1, asOf: NOW - ageSeconds, total });
 const line = (i: number) => `$.cart.lines[${i}].quantity`;
+/** shop.localTime.date at NOW in New York. */
+const TODAY = "2026-11-27";
+const country = (i: number) => `$.cart.deliveryGroups[${i}].deliveryAddress.countryCode`;
+const address = (countryCode: string, zip: string) => ({ countryCode, provinceCode: null, zip, address1: "1 Rue de la Paix", address2: null });
 
 const SITUATIONS: Situation[] = [
   { name: "no-rules-metafield", rules: null, lines: [["HD-BLK-M", 9]], errors: [] },
@@ -157,6 +164,65 @@ const SITUATIONS: Situation[] = [
     lines: [["HD-BLK-M", 2]],
     errors: [],
   },
+  {
+    name: "kill-switch-country-merchant-message-fr",
+    rules: [MAX_2],
+    language: "FR",
+    market: "eu",
+    killSwitches: { v: 1, rev: 3, region: [{ cc: "FR", msg: { en: "We can't ship to France today.", fr: "Nous ne livrons pas la France aujourd'hui." } }] },
+    addresses: [address("FR", "75002")],
+    lines: [["HD-BLK-M", 2]],
+    errors: [{ target: country(0), message: "Nous ne livrons pas la France aujourd'hui." }],
+  },
+  {
+    name: "kill-switch-market-default-message-de",
+    rules: [MAX_2],
+    language: "DE",
+    market: "eu",
+    killSwitches: { v: 1, rev: 4, pay: [{ name: "Klarna" }], region: [{ mk: "eu", msg: { fr: "Pas de commandes en Europe aujourd'hui." } }] },
+    addresses: [address("DE", "10115")],
+    lines: [["HD-BLK-M", 3]],
+    errors: [
+      { target: country(0), message: "Wir können derzeit keine Bestellungen mit Lieferung in dieses Land (DE) annehmen. Bitte wählen Sie eine andere Lieferadresse oder versuchen Sie es später erneut." },
+      { target: line(0), message: "Sie können höchstens 2 × Hoodie — Black / M pro Bestellung kaufen. Bitte verringern Sie die Menge." },
+    ],
+  },
+  {
+    name: "kill-switch-market-without-address-en",
+    rules: null,
+    market: "eu",
+    killSwitches: { v: 1, rev: 5, region: [{ mk: "eu" }] },
+    lines: [["CAP-1", 1]],
+    errors: [{ target: "$.cart", message: "We can't take orders in your region right now. Please try again later." }],
+  },
+  {
+    name: "kill-switch-expired-passes",
+    rules: [MAX_2],
+    market: "eu",
+    killSwitches: { v: 1, rev: 6, region: [{ cc: "FR", until: "2026-11-26" }] },
+    addresses: [address("FR", "75002")],
+    lines: [["HD-BLK-M", 1]],
+    errors: [],
+  },
+  {
+    name: "kill-switch-on-cart-page-waits",
+    rules: [MAX_2],
+    step: "CART_INTERACTION",
+    market: "eu",
+    killSwitches: { v: 1, rev: 7, region: [{ cc: "FR", until: TODAY }] },
+    addresses: [address("FR", "75002")],
+    lines: [["HD-BLK-M", 1]],
+    errors: [],
+  },
+  {
+    name: "kill-switch-malformed-metafield-kills-nothing",
+    rules: [MAX_2],
+    market: "eu",
+    killSwitches: { v: 1, region: "FR" },
+    addresses: [address("FR", "75002")],
+    lines: [["HD-BLK-M", 3]],
+    errors: [{ target: line(0), message: "You can buy at most 2 of Hoodie — Black / M per order. Please reduce the quantity." }],
+  },
 ];
 
 function inputFor(s: Situation) {
@@ -170,7 +236,7 @@ function inputFor(s: Situation) {
       : { limits: s.customer === "no-metafield" ? null : { jsonValue: { v: 1, asOf: NOW - 30, counts: s.customer.counts } } };
   return {
     buyerJourney: { step: s.step ?? "CHECKOUT_COMPLETION" },
-    localization: { language: { isoCode: s.language ?? "EN" } },
+    localization: { language: { isoCode: s.language ?? "EN" }, market: { handle: s.market ?? "us" } },
     presentmentCurrencyRate: rate,
     cart: {
       cost: { subtotalAmount: { amount, currencyCode } },
@@ -178,7 +244,7 @@ function inputFor(s: Situation) {
       deliveryGroups: (s.addresses ?? []).map((deliveryAddress) => ({ deliveryAddress })),
       lines: s.lines.map(([sku, q, atpValue]) => ({ q, m: sku === null ? {} : { s: sku, a: atpValue ? { j: atpValue } : null } })),
     },
-    shop: { localTime },
+    shop: { k: s.killSwitches === undefined ? null : { jsonValue: s.killSwitches }, localTime: { date: TODAY, ...localTime } },
     validation: {
       rules: s.rules === null ? null : { jsonValue: s.rawRules ?? set },
       ticks: { jsonValue: plan.ticks },
