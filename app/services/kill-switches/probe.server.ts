@@ -15,7 +15,8 @@
  * the receipt says so and stops at the read-back.
  */
 import path from "node:path";
-import { EMPTY_KILL_SWITCHES, isDeliveryOptionKilled, isPaymentMethodKilled, regionBlock } from "~/domain/kill-switches/format";
+import { EMPTY_KILL_SWITCHES, isDeliveryOptionKilled, isPaymentMethodKilled, type RegionKill } from "~/domain/kill-switches/format";
+import { regionKillErrors } from "~/domain/validation/kill-regions";
 import { describeTarget, type ActiveSwitch, type DeclaredMarket, type MethodCatalog, type SwitchTarget } from "~/domain/kill-switches/switches";
 import type { CheckoutResult, SimulateOptions } from "../../../emulator/checkout/run";
 import type { StoreDump } from "../../../emulator/checkout/snapshot";
@@ -161,24 +162,70 @@ export function simulatorProbe(options: SimulatorProbeOptions): CheckoutProbe {
             : `NOT honoured: ${named.filter((h) => !shown.includes(h)).join(", ")} still hidden`,
       };
     }
-    // region
-    const expected = off ? regionBlock({ ...ks, region: [target.entry] }, country, market?.handle ?? null) : null;
-    const blocked = shopper.checkoutBlocked;
-    const messages = shopper.validationErrors.map((e) => e.message);
-    const ok = off ? blocked && !!expected && messages.includes(expected.message) : !messages.some((m) => target.entry.msg && Object.values(target.entry.msg).includes(m));
-    const why = ok ? "" : skippedWhy("checkout-validation");
-    return {
-      ...base,
-      ok,
-      detail: off
-        ? ok
-          ? `checkout to ${country}${market ? ` (${market.handle})` : ""} blocked: “${expected?.message}”`
-          : `NOT honoured: checkout to ${country} ${blocked ? `blocked with ${messages.join(" / ")}` : "not blocked"}${why ? ` — ${why}` : ""}`
-        : ok
-          ? `checkout to ${country} no longer blocked by this switch`
-          : `NOT honoured: checkout to ${country} still shows the switch's message`,
-    };
+    // region: what the checkout-validation function itself returned in this checkout.
+    return { ...base, ...regionCheck(result, target.entry, off, request.active, country, market?.handle ?? null, skippedWhy("checkout-validation")) };
   };
+}
+
+const VALIDATION_HANDLE = "checkout-validation";
+
+function validationErrorsOf(output: unknown): { target: string; message: string }[] {
+  const operations = (output as { operations?: unknown } | null)?.operations;
+  if (!Array.isArray(operations)) return [];
+  const out: { target: string; message: string }[] = [];
+  for (const op of operations) {
+    const errors = (op as { validationAdd?: { errors?: unknown } } | null)?.validationAdd?.errors;
+    if (!Array.isArray(errors)) continue;
+    for (const e of errors as { target?: unknown; message?: unknown }[]) {
+      if (typeof e.target === "string" && typeof e.message === "string") out.push({ target: e.target, message: e.message });
+    }
+  }
+  return out;
+}
+
+/**
+ * The region part of the receipt, judged from the validation function's actual output in the
+ * simulated checkout (one address in `country`, shopper language English), against what
+ * app/domain/validation/kill-regions.ts says the switch produces there: the error on the
+ * address's country field with the switch's message. Turned on: honoured when that error is
+ * in the output. Restored: honoured when it is gone (or another active region switch still
+ * blocks this destination with its own words). The function not running (no active
+ * validation in the store) is "NOT honoured", with the simulator's reason.
+ */
+export function regionCheck(
+  result: Pick<CheckoutResult, "runs">,
+  entry: Extract<SwitchTarget, { kind: "region" }>["entry"],
+  off: boolean,
+  active: readonly ActiveSwitch[],
+  country: string,
+  market: string | null,
+  why: string | undefined
+): { ok: boolean; detail: string } {
+  const where = `${country}${market ? ` (${market})` : ""}`;
+  const cart = { buyerJourney: { step: "CHECKOUT_COMPLETION" as const }, localization: { language: { isoCode: "EN" } }, cart: { deliveryGroups: [{ deliveryAddress: { countryCode: country } }] } };
+  const expect = (region: Omit<RegionKill, "until">[]) => regionKillErrors({ v: 1, region }, cart, market, null)[0] ?? null;
+  const mine = expect([entry]);
+  if (!mine) return { ok: false, detail: `NOT checked: this switch does not apply to checkout to ${where}` };
+  const same = (a: Omit<RegionKill, "until">) => (a.cc ?? null) === (entry.cc ?? null) && (a.mk ?? null) === (entry.mk ?? null);
+  const others = active.flatMap((a) => (a.target.kind === "region" && !same(a.target.entry) ? [a.target.entry] : [])).filter((e) => expect([e]) !== null);
+  const runs = result.runs.filter((r) => r.handle === VALIDATION_HANDLE);
+  const ran = runs.filter((r) => r.status === "ok");
+  if (ran.length === 0) {
+    const reason = runs.find((r) => r.errors.length > 0)?.errors[0] ?? why ?? "the checkout-validation function did not run (no active validation: save the Checkout rules page once to create it)";
+    return { ok: false, detail: `NOT honoured: checkout to ${where} was not checked by ${VALIDATION_HANDLE} — ${reason}` };
+  }
+  const errors = ran.flatMap((r) => validationErrorsOf(r.output));
+  const atField = errors.filter((e) => e.target === mine.target);
+  if (off) {
+    const shown = atField.find((e) => e.message === mine.message) ?? atField.find((e) => others.some((o) => expect([o])?.message === e.message));
+    return shown
+      ? { ok: true, detail: `checkout to ${where} blocked by ${VALIDATION_HANDLE} on ${shown.target}: “${shown.message}”` }
+      : { ok: false, detail: `NOT honoured: ${VALIDATION_HANDLE} ran for checkout to ${where} and returned ${errors.length === 0 ? "no errors" : errors.map((e) => `“${e.message}”`).join(" / ")}` };
+  }
+  const still = atField.find((e) => e.message === mine.message && !others.some((o) => expect([o])?.message === e.message));
+  if (still) return { ok: false, detail: `NOT honoured: ${VALIDATION_HANDLE} still blocks checkout to ${where}: “${still.message}”` };
+  const other = others.length > 0 ? atField.find((e) => others.some((o) => expect([o])?.message === e.message)) : undefined;
+  return { ok: true, detail: other ? `checkout to ${where} no longer blocked by this switch (another region switch still blocks it: “${other.message}”)` : `checkout to ${where} no longer blocked by a region switch` };
 }
 
 /**
