@@ -20,6 +20,7 @@
  * Raw SQL bypasses forShop's scoping: every statement names `shop` itself.
  */
 import { randomBytes } from "node:crypto";
+import { Prisma } from "@prisma/client";
 import { atpFromAvailable } from "../../domain/inventory/atp";
 import {
   holdExpiry,
@@ -30,7 +31,7 @@ import {
   type ReservationView,
 } from "../../domain/inventory/reservations";
 import type { ShopDb } from "../db/scoped.server";
-import { idempotent, type ApiAnswer, type IdempotentAnswer, type ShopTx } from "./idempotency.server";
+import { idempotent, requestHash, type ApiAnswer, type IdempotentAnswer, type ShopTx } from "./idempotency.server";
 
 export const MAX_HOLD_QUANTITY = 10_000;
 
@@ -164,7 +165,128 @@ export interface HoldOptions {
   newId?: () => string;
 }
 
+export interface HoldStatementInput {
+  shop: string;
+  key: string;
+  requestHash: string;
+  /** Exactly one of sku (trimmed) and variantId. */
+  sku: string | null;
+  variantId: string | null;
+  locationId: string | null;
+  quantity: number;
+  id: string;
+  now: Date;
+  expiresAt: Date;
+  reference: string | null;
+}
+
+/**
+ * A hold that succeeds, in one statement (one round trip, atomic): resolve the SKU
+ * (exactly one variant, tracked), pick the level (the given location, else the one
+ * with the most ATP, then by id), take the units with the conditional UPDATE, insert
+ * the reservation and the idempotency log row with its answer. The answer is built
+ * here and stored as JSON text; the first caller and every replay parse that same
+ * text, so a replay is byte for byte the first answer.
+ *
+ * Returns no row when the hold cannot be taken as asked (unknown or duplicate SKU,
+ * untracked, not enough ATP, or the chosen level lost its units to a concurrent
+ * hold): nothing was written, and hold() runs the step-by-step path, which names
+ * the reason and stores the refusal. A key already in the log fails the INSERT
+ * (unique violation): the statement rolls back, units included, and hold() replays.
+ */
+export function holdStatement(input: HoldStatementInput): Prisma.Sql {
+  const { shop, quantity, now } = input;
+  return Prisma.sql`
+WITH item AS (
+  SELECT v."id" AS variant_id, v."sku", v."inventoryItemId" AS item_id, count(*) OVER () AS n
+    FROM "Variant" v
+   WHERE v."shop" = ${shop} AND (CASE WHEN ${input.variantId}::text IS NOT NULL THEN v."id" = ${input.variantId}::text ELSE v."sku" = ${input.sku}::text END)
+   LIMIT 2
+), one AS (
+  SELECT item.* FROM item
+    LEFT JOIN "InventoryItem" ii ON ii."shop" = ${shop} AND ii."id" = item.item_id
+   WHERE item.n = 1 AND item.item_id IS NOT NULL AND ii."tracked" IS DISTINCT FROM false
+), cand AS (
+  SELECT l."locationId" FROM "InventoryLevel" l JOIN one ON l."inventoryItemId" = one.item_id
+   WHERE l."shop" = ${shop} AND l."active" AND (${input.locationId}::text IS NULL OR l."locationId" = ${input.locationId}::text)
+     AND l."available" - l."peakguardHolds" + l."incoming" >= ${quantity}
+   ORDER BY l."available" - l."peakguardHolds" + l."incoming" DESC, l."locationId" ASC
+   LIMIT 1
+), took AS (
+  UPDATE "InventoryLevel" l SET "peakguardHolds" = l."peakguardHolds" + ${quantity}, "changedAt" = ${now}
+    FROM cand, one
+   WHERE l."shop" = ${shop} AND l."inventoryItemId" = one.item_id AND l."locationId" = cand."locationId" AND l."active"
+     AND l."available" - l."peakguardHolds" + l."incoming" >= ${quantity}
+  RETURNING l."locationId", (l."available" - l."peakguardHolds" + l."incoming")::int AS atp_after
+), res AS (
+  INSERT INTO "Reservation" ("shop", "id", "state", "inventoryItemId", "variantId", "sku", "locationId", "quantity", "expiresAt", "reference", "createdAt", "updatedAt")
+  SELECT ${shop}, ${input.id}, 'held', one.item_id, one.variant_id, one."sku", took."locationId", ${quantity}, ${input.expiresAt}, ${input.reference}::text, ${now}, ${now}
+    FROM took, one
+  RETURNING "id", "variantId", "sku", "locationId"
+), body AS (
+  SELECT res."id",
+         json_build_object('reservation', json_build_object('id', res."id", 'state', 'held', 'sku', res."sku", 'variantId', res."variantId",
+                           'locationId', res."locationId", 'quantity', ${quantity}::int, 'expiresAt', ${input.expiresAt.toISOString()}::text,
+                           'createdAt', ${now.toISOString()}::text, 'shopifyReserved', 0),
+                           'atpAfter', took.atp_after)::text AS answer
+    FROM res, took
+), logged AS (
+  INSERT INTO "ReservationRequest" ("shop", "idempotencyKey", "operation", "requestHash", "status", "response", "reservationId")
+  SELECT ${shop}, ${input.key}, 'hold', ${input.requestHash}, 201, to_jsonb(body.answer), body."id" FROM body
+  RETURNING "reservationId"
+)
+SELECT body.answer FROM body JOIN logged ON logged."reservationId" = body."id"`;
+}
+
+/** A soft hold: one statement when it can be taken as asked, else the step-by-step path (refusals named and stored). */
 export async function hold(db: ShopDb, shop: string, key: string, request: HoldRequest, options: HoldOptions): Promise<IdempotentAnswer> {
+  const fast = await holdInOneStatement(db, shop, key, request, options);
+  if (fast) return fast;
+  return holdStepByStep(db, shop, key, request, options);
+}
+
+async function holdInOneStatement(db: ShopDb, shop: string, key: string, request: HoldRequest, options: HoldOptions): Promise<IdempotentAnswer | null> {
+  const { quantity } = request;
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_HOLD_QUANTITY) return null;
+  const expiresAt = holdExpiry(options.now.getTime(), request.ttlSeconds);
+  if (typeof expiresAt !== "number") return null;
+  const sku = request.variantId ? null : (request.sku?.trim() ?? "");
+  if (sku === "") return null;
+  const statement = holdStatement({
+    shop,
+    key,
+    requestHash: requestHash("hold", request),
+    sku,
+    variantId: request.variantId ?? null,
+    locationId: request.locationId ?? null,
+    quantity,
+    id: (options.newId ?? newReservationId)(),
+    now: options.now,
+    expiresAt: new Date(expiresAt),
+    reference: request.reference ?? null,
+  });
+  let rows: { answer: string }[];
+  try {
+    rows = await db.$queryRaw<{ answer: string }[]>(statement);
+  } catch (error) {
+    // The key is in the log already (or being written): nothing of this statement stays; the step-by-step path replays.
+    if (isRawUniqueViolation(error)) return null;
+    throw error;
+  }
+  const answer = rows[0]?.answer;
+  return answer === undefined ? null : { status: 201, body: JSON.parse(answer) as unknown, replayed: false };
+}
+
+/** A unique violation (23505) raised by a raw statement (Prisma reports it as P2010, or P2002 on some adapters). */
+function isRawUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === "P2002") return true;
+  const meta = JSON.stringify(error.meta ?? {});
+  return error.code === "P2010" && (meta.includes("23505") || /unique/i.test(error.message));
+}
+
+/** The general path: every check named, refusals stored, candidates tried in order (idempotency.server). */
+async function holdStepByStep(db: ShopDb, shop: string, key: string, request: HoldRequest, options: HoldOptions): Promise<IdempotentAnswer> {
   return idempotent(db, shop, key, "hold", request, async (tx) => {
     const { quantity } = request;
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_HOLD_QUANTITY) {
