@@ -21,16 +21,40 @@ type Json = Record<string, unknown>;
 const lines = (options: InputOptions) => cartLinesDiscountsGenerateRun(functionInput(options) as never);
 const delivery = (options: InputOptions) => cartDeliveryOptionsDiscountsGenerateRun(functionInput(options) as never);
 
-/** Product discounts as { line index: "amount" }. */
-function productAmounts(result: { operations: Json[] }): Record<number, string> {
+type ProductCandidate = {
+  targets: { cartLine: { id: string } }[];
+  value: { fixedAmount?: { amount: string }; percentage?: { value: string } };
+  message?: string;
+};
+
+/**
+ * Product discounts as { line index: "amount" }, as Shopify would apply them: a fixed amount on
+ * one line is that amount; a percentage is that share of each target line's subtotal, rounded to
+ * the nearest cent (the Function only groups lines where that is not a tie, so the rule for ties
+ * never matters: asserted here).
+ */
+function productAmounts(result: { operations: Json[] }, options: InputOptions): Record<number, string> {
   const out: Record<number, string> = {};
   for (const op of result.operations) {
-    const add = op.productDiscountsAdd as { candidates: { targets: { cartLine: { id: string } }[]; value: { fixedAmount: { amount: string } } }[] } | undefined;
+    const add = op.productDiscountsAdd as { candidates: ProductCandidate[] } | undefined;
     if (!add) continue;
-    for (const c of add.candidates) for (const t of c.targets) out[Number(t.cartLine.id.split("/").pop())] = c.value.fixedAmount.amount;
+    for (const c of add.candidates) {
+      for (const t of c.targets) {
+        const index = Number(t.cartLine.id.split("/").pop());
+        if (c.value.fixedAmount) {
+          expect(c.targets).toHaveLength(1);
+          out[index] = c.value.fixedAmount.amount;
+        } else {
+          const exact = (options.lines[index]!.cents * Number(c.value.percentage!.value)) / 100;
+          expect(Math.abs(exact - Math.round(exact))).not.toBe(0.5);
+          out[index] = toDecimal(Math.round(exact), 2);
+        }
+      }
+    }
   }
   return out;
 }
+const amounts = (options: InputOptions) => productAmounts(lines(options), options);
 
 describe("the Function gives the admin engine's answers (generated sets × carts)", () => {
   function compare(seed: number): void {
@@ -58,6 +82,9 @@ describe("the Function gives the admin engine's answers (generated sets × carts
       expect(e.orderDiscounts, context).toEqual(expected.orderDiscounts);
       expect(e.totalDiscountCents, context).toBe(expected.totalDiscountCents);
       if (withDelivery) expect(e.shippingDiscounts, context).toEqual(expected.shippingDiscounts);
+      // and the operations, applied as Shopify would, give each line the engine's line-level cents
+      const applied = productAmounts(cartLinesDiscountsGenerateRun(functionInput(options) as never), options);
+      expected.lineLevelCents.forEach((cents, i) => expect(applied[i] ?? "0.00", `${context} line ${i}`).toBe(toDecimal(cents, 2)));
     }
   }
 
@@ -71,7 +98,14 @@ describe("the spring seed through the Function", () => {
     // GIVEN the seed's cart on the web store in the US, mid-window
     const result = lines(springOptions());
     // THEN hoodie $60.00 → $9.00, two tees $50.00 → $7.50; nothing else
-    expect(productAmounts(result)).toEqual({ 0: "9.00", 1: "7.50" });
+    expect(productAmounts(result, springOptions())).toEqual({ 0: "9.00", 1: "7.50" });
+    // AND both lines share one 15% candidate named after the promotion (how orders tell it apart)
+    const candidates = (result.operations[0] as { productDiscountsAdd: { candidates: ProductCandidate[] } }).productDiscountsAdd.candidates;
+    expect(candidates).toEqual([{
+      targets: [{ cartLine: { id: "gid://shopify/CartLine/0" } }, { cartLine: { id: "gid://shopify/CartLine/1" } }],
+      value: { percentage: { value: "15.00" } },
+      message: SPRING,
+    }]);
     expect(result.operations.some((op) => "orderDiscountsAdd" in op)).toBe(false);
   });
 
@@ -81,8 +115,8 @@ describe("the spring seed through the Function", () => {
       deliveryDiscountsAdd: {
         selectionStrategy: "ALL",
         candidates: [
-          { targets: [{ deliveryOption: { handle: "standard" } }], value: { percentage: { value: "100" } } },
-          { targets: [{ deliveryOption: { handle: "express" } }], value: { percentage: { value: "100" } } },
+          { targets: [{ deliveryOption: { handle: "standard" } }], value: { percentage: { value: "100" } }, message: FREE_SHIPPING },
+          { targets: [{ deliveryOption: { handle: "express" } }], value: { percentage: { value: "100" } }, message: FREE_SHIPPING },
         ],
       },
     }]);
@@ -98,7 +132,7 @@ describe("the spring seed through the Function", () => {
     ["the first second after (01:00 EDT = 05:00Z)", "2026-03-16T01:00:00", false],
     ["23:59:59 on the 15th in shop time (still open: -05:00 is an hour behind)", "2026-03-15T23:59:59", true],
   ])("%s", (_label, now, open) => {
-    expect(Object.keys(productAmounts(lines(springOptions({ now })))).length > 0).toBe(open);
+    expect(Object.keys(amounts(springOptions({ now }))).length > 0).toBe(open);
   });
 
   it.each([
@@ -109,7 +143,7 @@ describe("the spring seed through the Function", () => {
     ["under $50 once the gift card and clearance are left out", { lines: [SPRING_CART[1]!, SPRING_CART[2]!, SPRING_CART[3]!] }, true],
     ["only excluded lines", { lines: [SPRING_CART[2]!, SPRING_CART[3]!, { quantity: 3, cents: 6000, sku: "MUG-2", collections: [] }] }, false],
   ])("%s", (_label, overrides, applies) => {
-    expect(Object.keys(productAmounts(lines(springOptions(overrides as Partial<InputOptions>)))).length > 0).toBe(applies);
+    expect(Object.keys(amounts(springOptions(overrides as Partial<InputOptions>))).length > 0).toBe(applies);
   });
 });
 
@@ -129,15 +163,15 @@ describe("kill switches (issue 8: the discount Function skips killed promotions)
 
   it("skips a killed promotion, and one it blocked applies", () => {
     const config = rivals();
-    expect(productAmounts(lines({ ...base, config }))).toEqual({ 0: "20.00" });
-    expect(productAmounts(lines({ ...base, config, killSwitches: { v: 1, rev: 1, promo: [{ id: "bf-20" }] } }))).toEqual({ 0: "10.00" });
+    expect(amounts({ ...base, config })).toEqual({ 0: "20.00" });
+    expect(amounts({ ...base, config, killSwitches: { v: 1, rev: 1, promo: [{ id: "bf-20" }] } })).toEqual({ 0: "10.00" });
   });
 
   it("ignores a promotion switch after its date, shop-local (today ≤ until still kills)", () => {
     const config = rivals();
     const ks = { v: 1, rev: 2, promo: [{ id: "bf-20", until: "2026-11-27" }] };
-    expect(productAmounts(lines({ ...base, config, killSwitches: ks }))).toEqual({ 0: "10.00" });
-    expect(productAmounts(lines({ ...base, config, killSwitches: ks, now: "2026-11-28T00:00:00" }))).toEqual({ 0: "20.00" });
+    expect(amounts({ ...base, config, killSwitches: ks })).toEqual({ 0: "10.00" });
+    expect(amounts({ ...base, config, killSwitches: ks, now: "2026-11-28T00:00:00" })).toEqual({ 0: "20.00" });
   });
 
   it("the master freeze stops every promotion in both targets", () => {
@@ -149,7 +183,7 @@ describe("kill switches (issue 8: the discount Function skips killed promotions)
   });
 
   it("an unreadable kill-switch metafield kills nothing", () => {
-    expect(productAmounts(lines({ ...base, config: rivals(), killSwitches: "{not json" }))).toEqual({ 0: "20.00" });
+    expect(amounts({ ...base, config: rivals(), killSwitches: "{not json" })).toEqual({ 0: "20.00" });
   });
 });
 
@@ -194,7 +228,12 @@ describe("mapping to operations", () => {
     expect(result.operations).toEqual([{
       orderDiscountsAdd: {
         selectionStrategy: "FIRST",
-        candidates: [{ targets: [{ orderSubtotal: { excludedCartLineIds: ["gid://shopify/CartLine/1"] } }], value: { fixedAmount: { amount: "17.00" } } }],
+        candidates: [{
+          targets: [{ orderSubtotal: { excludedCartLineIds: ["gid://shopify/CartLine/1"] } }],
+          value: { fixedAmount: { amount: "17.00" } },
+          // each promotion with its own amount, so the app can count budgets from the order
+          message: "o10 12.00 + o5 5.00",
+        }],
       },
     }]);
   });
@@ -206,8 +245,8 @@ describe("mapping to operations", () => {
       deliveryDiscountsAdd: {
         selectionStrategy: "ALL",
         candidates: [
-          { targets: [{ deliveryOption: { handle: "standard" } }], value: { percentage: { value: "100" } } },
-          { targets: [{ deliveryOption: { handle: "express" } }], value: { fixedAmount: { amount: "10.00" } } },
+          { targets: [{ deliveryOption: { handle: "standard" } }], value: { percentage: { value: "100" } }, message: "ship" },
+          { targets: [{ deliveryOption: { handle: "express" } }], value: { fixedAmount: { amount: "10.00" } }, message: "ship" },
         ],
       },
     }]);
@@ -216,24 +255,39 @@ describe("mapping to operations", () => {
   it("converts thresholds and fixed amounts into the cart's currency at the presentment rate", () => {
     const config = set([{ id: "f", name: "€", priority: 1, conditions: { minSubtotalCents: 5000 }, action: { type: "fixed_off", amountCents: 1000, appliesTo: "matching_lines" } }]);
     // $50 threshold at 0.92 = €46.00; $10 off a unit = €9.20
-    const at = (cents: number) => lines({ lines: [{ quantity: 1, cents, sku: "A" }], config, now: "2026-11-27T10:00:00", currency: "EUR", rate: "0.92" });
-    expect(productAmounts(at(4599))).toEqual({});
-    expect(productAmounts(at(4600))).toEqual({ 0: "9.20" });
+    const at = (cents: number): InputOptions => ({ lines: [{ quantity: 1, cents, sku: "A" }], config, now: "2026-11-27T10:00:00", currency: "EUR", rate: "0.92" });
+    expect(amounts(at(4599))).toEqual({});
+    expect(amounts(at(4600))).toEqual({ 0: "9.20" });
   });
 
-  it("keeps one candidate per line while it fits Shopify's 20 kB output, and shares candidates by rate past that", () => {
+  it("shares one percentage candidate among lines where that gives the engine's cents exactly", () => {
     const config = set([{ id: "all10", name: "10%", priority: 1, action: { type: "percent_off", percent: 10, appliesTo: "matching_lines" } }]);
-    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ quantity: 1, cents: 1000 + i * 10, sku: `S${i}` }));
-    const small = lines({ lines: many(150), config, now: "2026-11-27T10:00:00" });
-    const smallCandidates = (small.operations[0] as { productDiscountsAdd: { candidates: unknown[] } }).productDiscountsAdd.candidates;
-    expect(smallCandidates).toHaveLength(150);
+    // 10% of $10.00 + i × $0.13: never a tie, so rounding to the nearest cent is the engine's cents
+    const options: InputOptions = { lines: Array.from({ length: 150 }, (_, i) => ({ quantity: 1 + (i % 3), cents: 1000 + i * 13, sku: `S${i}` })), config, now: "2026-11-27T10:00:00" };
+    const result = lines(options);
+    const candidates = (result.operations[0] as { productDiscountsAdd: { candidates: ProductCandidate[] } }).productDiscountsAdd.candidates;
+    expect(candidates.filter((c) => c.value.percentage?.value === "10.00")).toHaveLength(1);
+    const got = productAmounts(result, options);
+    options.lines.forEach((l, i) => expect(got[i], `line ${i}`).toBe(toDecimal(Math.floor((l.cents * 1000 * 2 + 10000) / 20000), 2)));
+    expect(candidates.every((c) => c.message === "all10")).toBe(true);
+  });
+
+  it("gives a line whose cents a percentage would round either way its own fixed amount; shares by rate only past Shopify's 20 kB", () => {
+    const config = set([{ id: "all10", name: "10%", priority: 1, action: { type: "percent_off", percent: 10, appliesTo: "matching_lines" } }]);
+    // 10% of $1,000.05 + i × $0.10 is always x.5 cents: a tie, which Shopify might round down
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ quantity: 1, cents: 100005 + i * 10, sku: `S${i}` }));
+    const expectedCents = (n: number) => many(n).reduce((sum, l) => sum + Math.floor((l.cents * 1000 * 2 + 10000) / 20000), 0);
+    const small = lines({ lines: many(120), config, now: "2026-11-27T10:00:00" });
+    const smallCandidates = (small.operations[0] as { productDiscountsAdd: { candidates: ProductCandidate[] } }).productDiscountsAdd.candidates;
+    expect(smallCandidates).toHaveLength(120);
+    expect(smallCandidates.every((c) => c.targets.length === 1 && c.value.fixedAmount !== undefined)).toBe(true);
     expect(JSON.stringify(small).length).toBeLessThan(20_000);
     const big = lines({ lines: many(250), config, now: "2026-11-27T10:00:00" });
-    const bigCandidates = (big.operations[0] as { productDiscountsAdd: { candidates: { targets: unknown[]; value: { fixedAmount: { amount: string } } }[] } }).productDiscountsAdd.candidates;
+    const bigCandidates = (big.operations[0] as { productDiscountsAdd: { candidates: ProductCandidate[] } }).productDiscountsAdd.candidates;
     expect(JSON.stringify(big).length).toBeLessThan(20_000);
-    // the total is exact: 10% of every line, rounded per line, summed
-    const expected = many(250).reduce((sum, l) => sum + Math.floor((l.cents * 1000 * 2 + 10000) / 20000), 0);
-    expect(bigCandidates.reduce((sum, c) => sum + toCents(c.value.fixedAmount.amount, 100), 0)).toBe(expected);
+    expect(bigCandidates.length).toBeLessThan(250);
+    // the total is exact: 10% of every line, rounded half up per line, summed
+    expect(bigCandidates.reduce((sum, c) => sum + toCents(c.value.fixedAmount!.amount, 100), 0)).toBe(expectedCents(250));
     expect(bigCandidates.reduce((sum, c) => sum + c.targets.length, 0)).toBe(250);
   });
 
@@ -251,8 +305,8 @@ describe("shop.localTime limits, pinned", () => {
     }, SHOP_ZONE);
     expect(config.variables.u0).toBe("23:59:59");
     const options: InputOptions = { lines: [{ quantity: 1, cents: 1000, sku: "A" }], config, now: "2026-11-27T23:59:58" };
-    expect(productAmounts(lines(options))).toEqual({ 0: "1.00" });
-    expect(productAmounts(lines({ ...options, now: "2026-11-27T23:59:59" }))).toEqual({});
+    expect(amounts(options)).toEqual({ 0: "1.00" });
+    expect(amounts({ ...options, now: "2026-11-27T23:59:59" })).toEqual({});
     const admin = evaluate(set, { lines: [{ id: "a", quantity: 1, subtotalCents: 1000 }], customer: null, now: { shopLocal: "2026-11-27T23:59:59", utcOffsetMinutes: -300 } });
     expect(admin.totalDiscountCents).toBe(100);
   });

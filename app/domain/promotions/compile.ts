@@ -7,8 +7,9 @@
  *
  * One input query serves every set (extensions/promotion-stacking), so the
  * variables do the work:
- *   $c          the collections the set's filters name; each line answers
- *               inCollections(ids: $c) in this order;
+ *   $c0..$c3    collection groups: each line answers inAnyCollection(ids: $cK)
+ *               for each, one boolean (collectionGroups below); an unused
+ *               slot is [] (always false);
  *   $t          the customer tags the set's conditions name (hasTags);
  *   $s0..$s7, $e0..$e7   dateTimeBetween slots for one-off windows, in the
  *               shop's zone (localTimeChecks); unused slots get an empty
@@ -29,7 +30,7 @@ import { localTimeChecks } from "./time-admin";
 import type { Action, LineFilter, Promotion, PromotionSet } from "./types";
 import { METAFIELD_BYTE_LIMIT } from "./types";
 import { byPriorityThenId, compareStrings, groupThousands } from "./util";
-import { COLLECTION_KEYS, RECURRING_SLOTS, WINDOW_SLOTS, WIRE_VERSION, type WireAction, type WirePromotion, type WireSet } from "./wire";
+import { COLLECTION_SLOTS, RECURRING_SLOTS, WINDOW_SLOTS, WIRE_VERSION, type WireAction, type WirePromotion, type WireSet } from "./wire";
 
 /** Metafields on the discount (owner), all type json, namespace $app:peakguard. */
 export const PROMOTIONS_NAMESPACE = "$app:peakguard";
@@ -48,7 +49,7 @@ export const CUSTOMER_USES_KEY = "promotion_uses";
 export const UNUSED_DATE_TIME = "2000-01-01T00:00:00";
 export const UNUSED_TIME = "00:00:00";
 
-export type PromotionVariables = { c: string[]; t: string[] } & Record<string, string | string[]>;
+export type PromotionVariables = { t: string[] } & Record<string, string | string[]>;
 
 export interface FunctionConfig {
   wire: WireSet;
@@ -58,6 +59,8 @@ export interface FunctionConfig {
   variables: PromotionVariables;
   /** Which slot each windowed promotion uses (for the admin's display and tests). */
   slots: Record<string, { window?: number; recurring?: number }>;
+  /** The collections of each inAnyCollection slot ($c0..), in slot order. */
+  collectionSlots: string[][];
 }
 
 export type CompileResult = { ok: true; config: FunctionConfig } | { ok: false; errors: FieldError[] };
@@ -69,7 +72,7 @@ export function compileForFunction(set: PromotionSet, shopZone: string): Compile
 
   // ---------------------------------------------------------- collections and tags
   const enabled = set.promotions.filter((p) => p.enabled);
-  const collectionSet = new Set<string>();
+  const filterLists: string[][] = [];
   const tagSet = new Set<string>();
   for (const p of enabled) {
     for (const { path, filter } of filtersOf(p)) {
@@ -79,7 +82,7 @@ export function compileForFunction(set: PromotionSet, shopZone: string): Compile
           message: "product filters can't be checked at checkout: the discount function reads collection membership, not product ids (each product id would cost ~7,000 instructions per cart line); put these products in a collection and use anyOfCollections",
         });
       }
-      filter.anyOfCollections?.forEach((c) => collectionSet.add(c));
+      if (filter.anyOfCollections?.length) filterLists.push(filter.anyOfCollections);
     }
     if (p.conditions.markets?.marketHandles?.length) {
       errors.push({
@@ -89,15 +92,18 @@ export function compileForFunction(set: PromotionSet, shopZone: string): Compile
     }
     p.conditions.customerTags?.anyOf.forEach((tag) => tagSet.add(tag));
   }
-  const collections = [...collectionSet].sort(compareStrings);
-  if (collections.length > COLLECTION_KEYS.length) {
-    errors.push({ path: "promotions", message: `the set names ${collections.length} collections; the discount function reads at most ${COLLECTION_KEYS.length}` });
+  const groups = collectionGroups(filterLists);
+  if (groups.slots.length > COLLECTION_SLOTS) {
+    errors.push({
+      path: "promotions",
+      message: `the set's collection filters need ${groups.slots.length} collection groups at checkout; the discount function reads at most ${COLLECTION_SLOTS} (one inAnyCollection answer per cart line each, and every cart line pays for every slot): give promotions the same collection lists where you can (${groups.distinct} distinct lists over ${groups.collections} collections now), or move some to another discount`,
+    });
   }
-  const collectionIndex = new Map(collections.map((c, i) => [c, i] as const));
   const tags = [...tagSet].sort(compareStrings);
 
   // ---------------------------------------------------------------- time slots
-  const variables: PromotionVariables = { c: collections, t: tags };
+  const variables: PromotionVariables = { t: tags };
+  for (let k = 0; k < COLLECTION_SLOTS; k++) variables[`c${k}`] = groups.slots[k] ?? [];
   const windowSlots = new Map<string, number>();
   const recurringSlots = new Map<string, number>();
   const slots: FunctionConfig["slots"] = {};
@@ -156,11 +162,11 @@ export function compileForFunction(set: PromotionSet, shopZone: string): Compile
   if (errors.length > 0) return { ok: false, errors };
 
   // ------------------------------------------------------------------- wire
-  const list = (filter: LineFilter | undefined) => filter?.anyOfCollections?.map((c) => collectionIndex.get(c)!);
+  const list = (filter: LineFilter | undefined) => (filter?.anyOfCollections?.length ? groups.slotsOf(filter.anyOfCollections) : undefined);
   const wire: WireSet = { v: WIRE_VERSION, c: set.currencyCode, p: [] };
   if (set.floor.minPercentOfSubtotal > 0) wire.f = set.floor.minPercentOfSubtotal;
   if (set.floor.allowFreeOrder) wire.z = 1;
-  if (collections.length > 0) wire.n = collections.length;
+  if (groups.slots.length > 0) wire.n = groups.slots.length;
   for (const p of enabled.slice().sort(byPriorityThenId)) {
     const c = p.conditions;
     const w: WirePromotion = { i: p.id, p: p.priority, a: wireAction(p.action, list) };
@@ -200,7 +206,7 @@ export function compileForFunction(set: PromotionSet, shopZone: string): Compile
       }],
     };
   }
-  return { ok: true, config: { wire, wireJson, bytes, variables, slots } };
+  return { ok: true, config: { wire, wireJson, bytes, variables, slots, collectionSlots: groups.slots } };
 }
 
 function filtersOf(p: Promotion): { path: string; filter: LineFilter }[] {
@@ -236,4 +242,54 @@ function wireAction(a: Action, list: (filter: LineFilter | undefined) => number[
       return w;
     }
   }
+}
+
+export interface CollectionGroups {
+  /** The collections of each slot, in slot order. */
+  slots: string[][];
+  /** A filter's collections → the slots whose union it is (sorted). */
+  slotsOf(collections: readonly string[]): number[];
+  distinct: number;
+  collections: number;
+}
+
+/**
+ * The fewest inAnyCollection slots (every cart line pays ~3,200 proxy instructions per slot)
+ * from which each filter is a union: either one slot per distinct collection list, or one per
+ * "atom" (collections that every filter names together or not at all), whichever is fewer.
+ * Both answer every filter exactly as the collection lists would: a line matches a filter iff
+ * it is in any of its collections iff it is in any of its slots.
+ */
+export function collectionGroups(filters: readonly (readonly string[])[]): CollectionGroups {
+  const distinctKeys = new Map<string, string[]>();
+  for (const f of filters) {
+    const sorted = [...new Set(f)].sort(compareStrings);
+    const key = sorted.join("\u0000");
+    if (!distinctKeys.has(key)) distinctKeys.set(key, sorted);
+  }
+  const distinct = [...distinctKeys.values()].sort((a, b) => compareStrings(a.join("\u0000"), b.join("\u0000")));
+  const all = [...new Set(distinct.flat())].sort(compareStrings);
+  // atoms: collections grouped by which distinct lists name them
+  const bySignature = new Map<string, string[]>();
+  for (const c of all) {
+    const signature = distinct.map((list, i) => (list.includes(c) ? i : -1)).filter((i) => i >= 0).join(",");
+    const atom = bySignature.get(signature);
+    if (atom) atom.push(c);
+    else bySignature.set(signature, [c]);
+  }
+  const atoms = [...bySignature.values()];
+  const useLists = distinct.length <= atoms.length;
+  const slots = useLists ? distinct : atoms;
+  const slotOfCollection = new Map<string, number>();
+  if (!useLists) slots.forEach((atom, k) => atom.forEach((c) => slotOfCollection.set(c, k)));
+  return {
+    slots,
+    distinct: distinct.length,
+    collections: all.length,
+    slotsOf(collections) {
+      const sorted = [...new Set(collections)].sort(compareStrings);
+      if (useLists) return [distinct.findIndex((list) => list.join("\u0000") === sorted.join("\u0000"))];
+      return [...new Set(sorted.map((c) => slotOfCollection.get(c)!))].sort((a, b) => a - b);
+    },
+  };
 }

@@ -259,7 +259,7 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
 
   const running = lines.subtotal.slice();
   let runningTotal = subtotal;
-  const detail = options.lineDetail !== false;
+  const detail = !checkout && options.lineDetail !== false;
   const lineDiscounts: LineDiscount[] = [];
   const orderDiscounts: OrderDiscount[] = [];
   const shippingDiscounts: ShippingDiscount[] = [];
@@ -278,6 +278,8 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
   let orderBase = -1;
   // Checkout mode adds up each line's line-level discount as it goes (only the lines touched).
   const lineLevel: number[] | null = checkout ? new Array(lines.n).fill(0) : null;
+  const lineMask: number[] | null = checkout ? new Array(lines.n).fill(0) : null;
+  const lineLevelIds: string[] = [];
   // What the line-level phases (0, 1) left on each line, before the order-level ones (2, 3).
   let afterLineLevel: number[] | null = null;
   for (let ci = 0; ci < byPhase.length; ci++) {
@@ -325,12 +327,20 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
 
     const level = c.phase === 2 || c.phase === 3 ? "order" : "line";
     const targets = c.targets;
+    let bit = 0;
+    if (lineMask !== null && level === "line" && amount > 0 && lineLevelIds.length < 31) {
+      bit = 1 << lineLevelIds.length;
+      lineLevelIds.push(p.id);
+    }
     for (let k = 0; k < shares.length; k++) {
       const share = shares[k]!;
       if (share <= 0) continue;
       const i = targets[k]!;
       running[i] = running[i]! - share;
-      if (lineLevel !== null && level === "line") lineLevel[i] = lineLevel[i]! + share;
+      if (lineLevel !== null && level === "line") {
+        lineLevel[i] = lineLevel[i]! + share;
+        lineMask![i] = lineMask![i]! | bit;
+      }
       if (detail) lineDiscounts.push({ lineId: lines.id[i]!, promotionId: p.id, amountCents: share, level });
     }
     runningTotal -= amount;
@@ -365,7 +375,7 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
     }
   }
 
-  return {
+  const evaluation: Evaluation = {
     currencyCode: ctx.currency,
     subtotalCents: subtotal,
     floorCents,
@@ -377,6 +387,11 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
     totalDiscountCents: subtotal - runningTotal,
     explanations,
   };
+  if (lineMask !== null) {
+    evaluation.lineLevelMask = lineMask;
+    evaluation.lineLevelPromotionIds = lineLevelIds;
+  }
+  return evaluation;
 }
 
 /* ================================================================ lines === */

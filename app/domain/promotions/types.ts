@@ -317,6 +317,13 @@ export interface Evaluation {
    * with CartContext.lines.
    */
   lineLevelCents: number[];
+  /**
+   * Checkout mode only: which line-level promotions took from each line, as bits into
+   * lineLevelPromotionIds (bit k = lineLevelPromotionIds[k]; the first 31 with an amount), so
+   * the Function can name them in the candidate's message without a per-line object.
+   */
+  lineLevelMask?: number[];
+  lineLevelPromotionIds?: string[];
   orderDiscounts: OrderDiscount[];
   shippingDiscounts: ShippingDiscount[];
   /** Merchandise discount (line + order); shipping is not included (the buyer picks one option). */

@@ -13,8 +13,9 @@
  * not fit. The wire form keeps only what evaluate() reads at checkout:
  * - no names, no disabled promotions (a disabled promotion is never chosen and
  *   never blocks one: leaving it out changes nothing);
- * - collections by index into the input-query variable $c, which the query's
- *   inCollections(ids: $c) answers per line in the same order;
+ * - collection filters as indexes of the input query's collection slots ($c0..$c3, each a
+ *   collection group, compile.ts collectionGroups), which the query's
+ *   inAnyCollection(ids: $cK) answers per line (slot K);
  * - time windows by slot: the admin compiles each window into shop-local
  *   arguments of a fixed shop.localTime predicate in the input query
  *   (dateTimeBetween slots w0..w7, timeBetween slots h0..h3); the Function
@@ -22,7 +23,7 @@
  *
  * Version 1 ("v": 1), one-letter keys, defaults omitted:
  *
- *   { "v": 1, "c": "USD", "f": 40, "z": 1, "n": 3,          // currency, floor %, floor.allowFreeOrder, collections in $c
+ *   { "v": 1, "c": "USD", "f": 40, "z": 1, "n": 3,          // currency, floor %, floor.allowFreeOrder, collection slots used
  *     "p": [{ "i": "bfcm-20", "p": 20, "s": ["vip-15"],     // id, priority, stacksWith
  *             "g": "n" | "r", "t": ["vip"], "cc": ["US"], "ch": ["online"],   // segment, tags, countries, channels
  *             "k": [0, 2], "m": 5000, "r": 1, "d": ["fri"],                    // cartContains, min subtotal, recurring slot, days
@@ -44,8 +45,13 @@ export const WIRE_VERSION = 1 as const;
 /** dateTimeBetween slots (w0..w7) and timeBetween slots (h0..h3) in the Function's input query. */
 export const WINDOW_SLOTS = 8;
 export const RECURRING_SLOTS = 4;
-/** The collection "id" evaluate() sees for the k-th entry of $c; a line in it has bit k set (at most 30: the engine's bit index). */
+/** The collection "id" evaluate() sees for slot k ($ck); a line in it has bit k set (at most 30: the engine's bit index). */
 export const COLLECTION_KEYS: readonly string[] = Array.from({ length: 30 }, (_, k) => String(k));
+/**
+ * inAnyCollection slots in the input query ($c0..$c3, answered per cart line as c0..c3): every
+ * line carries every slot's boolean, used or not, so there are few (compile.ts collectionGroups).
+ */
+export const COLLECTION_SLOTS = 4;
 
 export interface WireAction {
   t: "%" | "$" | "s" | "b";
@@ -107,7 +113,7 @@ export interface SlotAnswers {
 
 export interface WireRead {
   set: PromotionSet;
-  /** How many collections the lines' inCollections answers carry (the length of $c). */
+  /** How many collection slots (c0..) the set uses: the wire's filter indexes are slots. */
   collections: number;
   /** For ShopClock.windowsOpen: true for every windowed promotion kept (the closed ones are left out). */
   windowsOpen: Record<string, boolean>;
@@ -128,7 +134,7 @@ function isCount(v: unknown): v is number {
 function isPercent(v: unknown): v is number {
   return typeof v === "number" && v > 0 && v <= 100;
 }
-/** A list of collection indexes within $c, as the lines' filter keys; null when unreadable. */
+/** A list of collection slot indexes, as the lines' filter keys; null when unreadable. */
 function collections(v: unknown, n: number): string[] | null {
   if (!Array.isArray(v) || v.length === 0) return null;
   const out: string[] = new Array(v.length);
@@ -209,7 +215,7 @@ export function readWireSet(
   const floor = root.f === undefined ? 0 : root.f;
   if (typeof floor !== "number" || !(floor >= 0 && floor <= 100)) return null;
   const n = root.n === undefined ? 0 : root.n;
-  if (!isCount(n) || n > COLLECTION_KEYS.length) return null;
+  if (!isCount(n) || n > COLLECTION_SLOTS) return null;
 
   const promotions: Promotion[] = [];
   const windowsOpen: Record<string, boolean> = {};

@@ -24,7 +24,7 @@ export interface PromotionInput {
       i: string;
       q: number;
       c: { s: { a: unknown } };
-      m: { s?: string | null; c?: readonly { m: boolean }[] | null } | Record<string, never>;
+      m: { s?: string | null; c0?: boolean; c1?: boolean; c2?: boolean; c3?: boolean } | Record<string, never>;
     }[];
     k?: { s?: { c?: string | null } | null } | null;
     b?: { c?: { i: string; n: number; t?: readonly { t: string; h: boolean }[] | null; u?: { j?: unknown } | null } | null } | null;
@@ -151,24 +151,24 @@ export function readInput(input: PromotionInput, deliveryOptions: boolean): Omit
 
   // One pass over the lines, straight into the columns evaluate() takes (no object per line).
   const collections = read.collections;
-  const ids: string[] = new Array(n);
-  const quantities: number[] = new Array(n);
-  const subtotals: number[] = new Array(n);
-  const skus: string[] = new Array(n);
-  const bits: number[] = new Array(n);
+  const ids: string[] = [];
+  const quantities: number[] = [];
+  const subtotals: number[] = [];
+  const skus: string[] = [];
+  const bits: number[] = [];
   let total = 0;
   for (let i = 0; i < n; i++) {
     const l = raw[i]!;
-    const m = l.m as { s?: string | null; c?: readonly { m: boolean }[] | null };
+    const m = l.m as { s?: string | null; c0?: boolean; c1?: boolean; c2?: boolean; c3?: boolean };
     const q = l.q;
     const quantity = q > 0 && q % 1 === 0 ? q : 0;
     // a line we cannot read (or of quantity 0) is worth nothing: never discounted, never counted
     let cents = 0;
     const amount = l.c.s.a;
     if (quantity > 0 && typeof amount === "string") {
-      // round half up without a call: x − x % 1 is ⌊x⌋ for x ≥ 0
+      // round half up without a call: x | 0 is ⌊x⌋ for 0 ≤ x < 2^31 (cheaper than x − x % 1, which larger amounts use)
       const x = +amount * scale + 0.5;
-      cents = x - (x % 1);
+      cents = x < 2147483647 ? x | 0 : x - (x % 1);
       if (!(cents > 0)) cents = 0;
     }
     ids[i] = l.i;
@@ -177,16 +177,17 @@ export function readInput(input: PromotionInput, deliveryOptions: boolean): Omit
     total += cents;
     const sku = m.s;
     skus[i] = typeof sku === "string" ? sku : "";
-    // collection answers, in $c order: the first four unrolled (a loop costs more than the test)
+    // collection slots (inAnyCollection per group): only the slots the set uses are read
     let b = 0;
-    const a = m.c;
-    if (collections > 0 && a) {
-      const len = a.length;
-      if (len > 0 && a[0]!.m === true) b = 1;
-      if (len > 1 && a[1]!.m === true) b |= 2;
-      if (len > 2 && a[2]!.m === true) b |= 4;
-      if (len > 3 && a[3]!.m === true) b |= 8;
-      for (let k = 4; k < len; k++) if (a[k]!.m === true) b |= 1 << k;
+    if (collections > 0) {
+      if (m.c0 === true) b = 1;
+      if (collections > 1) {
+        if (m.c1 === true) b |= 2;
+        if (collections > 2) {
+          if (m.c2 === true) b |= 4;
+          if (collections > 3 && m.c3 === true) b |= 8;
+        }
+      }
     }
     bits[i] = b;
   }

@@ -9,7 +9,7 @@ import { BENCH_COLLECTIONS, BENCH_NOW, BENCH_SHOP_ZONE, benchPromotions } from "
 import { compileForFunction, type FunctionConfig, type PromotionVariables } from "../../../app/domain/promotions/compile";
 import type { PromotionSet } from "../../../app/domain/promotions/types";
 import { validatePromotionSet } from "../../../app/domain/promotions/validate";
-import { RECURRING_SLOTS, WINDOW_SLOTS } from "../../../app/domain/promotions/wire";
+import { COLLECTION_SLOTS, RECURRING_SLOTS, WINDOW_SLOTS } from "../../../app/domain/promotions/wire";
 
 export interface InputLine {
   id?: string;
@@ -60,15 +60,24 @@ export function slotAnswers(variables: PromotionVariables | null, now: string): 
   return out;
 }
 
+/** What merchandise answers: the SKU and inAnyCollection for each slot ($c0..$c3). */
+function merchandise(l: InputLine, slots: readonly string[][]): Record<string, unknown> {
+  const m: Record<string, unknown> = { s: l.sku ?? null };
+  const own = l.collections ?? [];
+  for (let k = 0; k < slots.length; k++) m[`c${k}`] = slots[k]!.some((c) => own.includes(c));
+  return m;
+}
+
 export function functionInput(o: InputOptions): Record<string, unknown> {
   const variables = o.config?.variables ?? null;
-  const collections = variables?.c ?? [];
+  const slots: string[][] = [];
+  for (let k = 0; k < COLLECTION_SLOTS; k++) slots.push((variables?.[`c${k}`] as string[] | undefined) ?? []);
   const tags = variables?.t ?? [];
   const lines = o.lines.map((l, i) => ({
     i: l.id ?? `gid://shopify/CartLine/${i}`,
     q: l.quantity,
     c: { s: { a: decimal(l.cents) } },
-    m: l.custom ? {} : { s: l.sku ?? null, c: collections.map((c) => ({ m: (l.collections ?? []).includes(c) })) },
+    m: l.custom ? {} : merchandise(l, slots),
   }));
   const customer = o.customer
     ? {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 
-import { compileForFunction, UNUSED_DATE_TIME } from "~/domain/promotions/compile";
+import { collectionGroups, compileForFunction, UNUSED_DATE_TIME } from "~/domain/promotions/compile";
 import type { PromotionSet } from "~/domain/promotions/types";
 import { validatePromotionSet } from "~/domain/promotions/validate";
 import { failsOnFacts, readWireSet, RECURRING_SLOTS, WINDOW_SLOTS } from "~/domain/promotions/wire";
@@ -23,18 +23,46 @@ function validated(authored: unknown): PromotionSet {
 }
 
 describe("compileForFunction", () => {
-  it("lists the set's collections and tags as variables, sorted, and refers to collections by index", () => {
+  it("gives each distinct collection list one inAnyCollection slot when that is fewest, and refers to slots by index", () => {
     const set = promoSet([
       promo("a", { conditions: { cartContains: { anyOfCollections: [C2] }, customerTags: { anyOf: ["vip"] } } }),
       promo("b", { action: { type: "percent_off", percent: 5, appliesTo: "matching_lines", lines: { anyOfCollections: [C1, C2] } } }),
     ]);
     const result = compileForFunction(set, "UTC");
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    expect(result.config.variables.c).toEqual([C1, C2]);
-    expect(result.config.variables.t).toEqual(["vip"]);
+    // lists {C2} and {C1, C2}: two slots either way; lists first
+    expect(result.config.collectionSlots).toEqual([[C1, C2], [C2]]);
+    expect(result.config.variables).toMatchObject({ c0: [C1, C2], c1: [C2], c2: [], c3: [], t: ["vip"] });
     expect(result.config.wire.n).toBe(2);
     expect(result.config.wire.p.find((p) => p.i === "a")!.k).toEqual([1]);
-    expect(result.config.wire.p.find((p) => p.i === "b")!.a.l).toEqual([0, 1]);
+    expect(result.config.wire.p.find((p) => p.i === "b")!.a.l).toEqual([0]);
+  });
+
+  it("uses one slot per group of collections always named together when there are fewer of those than lists", () => {
+    const C3 = "gid://shopify/Collection/3";
+    const C4 = "gid://shopify/Collection/4";
+    const C5 = "gid://shopify/Collection/5";
+    // lists: {1,2}, {1,2,3}, {3}, {4,5}, {1,2,4,5}, {3,4,5}: six lists, but 1+2, 3 and 4+5 always go together
+    const lists = [[C1, C2], [C1, C2, C3], [C3], [C4, C5], [C1, C2, C4, C5], [C3, C4, C5]];
+    const groups = collectionGroups(lists);
+    expect(groups.slots).toEqual([[C1, C2], [C3], [C4, C5]]);
+    expect(lists.map((l) => groups.slotsOf(l))).toEqual([[0], [0, 1], [1], [2], [0, 2], [1, 2]]);
+    const set = promoSet(lists.map((l, i) => promo(`p${i}`, { conditions: { cartContains: { anyOfCollections: l } } })));
+    const result = compileForFunction(set, "UTC");
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.config.variables).toMatchObject({ c0: [C1, C2], c1: [C3], c2: [C4, C5], c3: [] });
+    expect(result.config.wire.p.find((p) => p.i === "p4")!.k).toEqual([0, 2]);
+  });
+
+  it("refuses a set whose filters need more than 4 collection slots, saying how many and why", () => {
+    const ids = Array.from({ length: 5 }, (_, i) => `gid://shopify/Collection/9${i}`);
+    // five single-collection lists: five lists, five groups
+    const set = promoSet(ids.map((c, i) => promo(`p${i}`, { conditions: { cartContains: { anyOfCollections: [c] } } })));
+    const result = compileForFunction(set, "UTC");
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([{ path: "promotions", message: expect.stringContaining("need 5 collection groups at checkout; the discount function reads at most 4") }]);
+    expect(result.errors[0]!.message).toContain("5 distinct lists over 5 collections");
   });
 
   it("leaves disabled promotions and names out, and writes promotions in evaluation order", () => {
@@ -203,6 +231,6 @@ describe("readWireSet (the Function's lenient reader)", () => {
   it("keeps the spring seed's window on its slot", () => {
     const result = compileForFunction(validated(springSeedSet()), SHOP_ZONE);
     if (!result.ok) throw new Error("compile");
-    expect(result.config.wire.w![0]!.find((p) => p.i === SPRING)).toMatchObject({ cc: ["US", "CA"], ch: ["web", "ios"], k: [0, 1], m: 5000, x: ["GC-*", "*-CLR"] });
+    expect(result.config.wire.w![0]!.find((p) => p.i === SPRING)).toMatchObject({ cc: ["US", "CA"], ch: ["web", "ios"], k: [0], m: 5000, x: ["GC-*", "*-CLR"] });
   });
 });
