@@ -49,23 +49,50 @@ export interface SkuGroup {
 
 /**
  * Which SKUs any rule of the set can govern: every exact SKU and prefix of its SKU-scoped
- * rules that are not off, and whether an ATP rule governs every line with a figure.
+ * rules that are not off, and whether an ATP rule governs every line with a figure. A prefix
+ * "HD-" is kept as the string range ["HD-", "HD."): a SKU starts with it exactly when it
+ * falls in the range, and comparing strings is one VM operation where startsWith is a call.
+ * [lo, hi) covers every exact SKU and prefix range: a SKU outside it (most lines of a big
+ * cart) is rejected by two comparisons.
  */
 export interface Governed {
   exact: Set<string>;
   prefixes: string[];
+  /** Upper bounds of the prefixes' ranges: prefix with its last character incremented. */
+  ends: string[];
+  lo: string;
+  hi: string;
   anyWithAtp: boolean;
 }
 
+/** Above any SKU a shop has: the end of the range of the pattern "*". */
+const TOP = "\uffff\uffff\uffff\uffff";
+
 export function governedBy(rules: readonly Rule[]): Governed {
-  const governed: Governed = { exact: new Set(), prefixes: [], anyWithAtp: false };
+  const governed: Governed = { exact: new Set(), prefixes: [], ends: [], lo: "", hi: "", anyWithAtp: false };
+  let any = false;
+  const cover = (lo: string, hi: string) => {
+    if (!any || lo < governed.lo) governed.lo = lo;
+    if (!any || hi > governed.hi) governed.hi = hi;
+    any = true;
+  };
   for (const rule of rules) {
     if (rule.mode === "off" || !("skus" in rule) || !Array.isArray(rule.skus)) continue;
     if (rule.kind === "atp" && rule.skus.length === 0) governed.anyWithAtp = true;
     for (const p of rule.skus) {
       if (typeof p !== "string") continue;
-      if (p.endsWith("*")) governed.prefixes.push(p.slice(0, -1));
-      else governed.exact.add(p);
+      if (!p.endsWith("*")) {
+        governed.exact.add(p);
+        cover(p, `${p}\u0000`); // the least string after p
+        continue;
+      }
+      const prefix = p.slice(0, -1);
+      const last = prefix.charCodeAt(prefix.length - 1);
+      // No code unit above U+FFFF to increment to: the prefix followed by TOP bounds it instead.
+      const end = prefix === "" ? TOP : last === 0xffff ? prefix + TOP : prefix.slice(0, -1) + String.fromCharCode(last + 1);
+      governed.prefixes.push(prefix);
+      governed.ends.push(end);
+      cover(prefix, end);
     }
   }
   return governed;
@@ -74,29 +101,32 @@ export function governedBy(rules: readonly Rule[]): Governed {
 /**
  * One pass over the lines: the total quantity of all lines, and the lines with a SKU
  * grouped by SKU. With `governed`, only SKUs some rule can govern are grouped: a cart
- * line no rule looks at costs one Set lookup (every JS operation is hundreds of Wasm
- * instructions inside the function, and most lines of a big cart are not the drop's).
+ * line no rule looks at costs a property read and two string comparisons (inside the
+ * function every JS operation is hundreds of Wasm instructions, and most lines of a big
+ * cart are not the drop's), and allocates nothing.
  */
 export function groupLines(lines: CheckoutInput["cart"]["lines"], governed?: Governed): { groups: SkuGroup[]; bySku: Map<string, SkuGroup>; total: number } {
   const bySku = new Map<string, SkuGroup>();
   const groups: SkuGroup[] = [];
-  const exact = governed ? governed.exact : null;
-  const withAtp = governed ? governed.anyWithAtp : true;
-  const prefixes = governed ? governed.prefixes : [];
-  const prefixCount = prefixes.length;
+  // Locals, not property reads, in the loop: each read is a VM operation per line.
+  const all = governed === undefined;
+  const lo = all ? "" : governed.lo;
+  const hi = all ? "" : governed.hi;
+  const exact = all ? null : governed.exact;
+  const withAtp = all || governed.anyWithAtp;
   let total = 0;
-  for (let i = 0; i < lines.length; i++) {
+  const count = lines.length;
+  for (let i = 0; i < count; i++) {
     const line = lines[i]!;
-    if (line.q > 0) total += line.q;
+    const q = line.q;
+    if (q > 0) total += q;
     const m = line.m;
     const sku = m.s;
     if (!sku) continue;
-    if (exact !== null && !exact.has(sku) && !(withAtp && m.a)) {
-      let k = 0;
-      while (k < prefixCount && !sku.startsWith(prefixes[k]!)) k++;
-      if (k === prefixCount) continue;
+    if (!all && (sku < lo || sku >= hi || !(exact!.has(sku) || inPrefixes(sku, governed)))) {
+      if (!withAtp || !m.a) continue;
     }
-    const quantity = line.q > 0 ? line.q : 0;
+    const quantity = q > 0 ? q : 0;
     const atp = m.a ? m.a.j : null;
     const group = bySku.get(sku);
     if (group === undefined) {
@@ -109,6 +139,11 @@ export function groupLines(lines: CheckoutInput["cart"]["lines"], governed?: Gov
     }
   }
   return { groups, bySku, total };
+}
+
+function inPrefixes(sku: string, g: Governed): boolean {
+  for (let k = 0; k < g.prefixes.length; k++) if (sku >= g.prefixes[k]! && sku < g.ends[k]!) return true;
+  return false;
 }
 
 interface Context {

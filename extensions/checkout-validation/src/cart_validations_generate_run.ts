@@ -29,8 +29,9 @@ export function cartValidationsGenerateRun(input: CartValidationsGenerateRunInpu
     console.error(`peakguard: kill switches unreadable: ${error instanceof Error ? error.message : String(error)}`);
   }
   const parsed = parseRuleSet(input.validation.rules?.jsonValue);
-  const failClosed = [unavailableError(input.localization.language.isoCode)];
-  if (!parsed.set) return respond(killed, parsed.present && parsed.failureMode === "closed" ? failClosed : []);
+  // Built only when used: wording a message costs the function more than most rules do.
+  const failClosed = () => [unavailableError(input.localization.language.isoCode)];
+  if (!parsed.set) return respond(killed, parsed.present && parsed.failureMode === "closed" ? failClosed() : []);
   try {
     const t = input.shop.localTime;
     const answers = [t.t0, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6, t.t7, t.t8, t.t9, t.t10, t.t11];
@@ -40,6 +41,6 @@ export function cartValidationsGenerateRun(input: CartValidationsGenerateRunInpu
     return respond(killed, result.errors);
   } catch (error) {
     console.error(`peakguard: evaluation failed: ${error instanceof Error ? error.message : String(error)}`);
-    return respond(killed, parsed.failureMode === "closed" ? failClosed : []);
+    return respond(killed, parsed.failureMode === "closed" ? failClosed() : []);
   }
 }

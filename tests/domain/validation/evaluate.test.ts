@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluate } from "~/domain/validation/evaluate";
+import { evaluate, governedBy, groupLines } from "~/domain/validation/evaluate";
 import type { Rule, RuleSet } from "~/domain/validation/types";
 import { atpFigure, blindClock, cart, clockAt, customer, ruleSet, type CartOptions, type Line } from "./helpers";
 
@@ -322,5 +322,38 @@ describe("modes, order and unreadable rules", () => {
     expect(() => run(rules, [])).not.toThrow();
     expect(() => run(rules, [[null, 0], ["HD-BLK-M", 0]])).not.toThrow();
     expect(run([max], [["HD-BLK-M", 0]]).errors).toEqual([]);
+  });
+});
+
+describe("groupLines with governedBy: the cheap filter keeps exactly the governed lines", () => {
+  const linesOf = (skus: string[]) => skus.map((s) => ({ q: 1, m: { s, a: null } }));
+  const kept = (rules: Rule[], skus: string[]) => groupLines(linesOf(skus), governedBy(rules)).groups.map((g) => g.sku);
+  const max = (skus: string[]): Rule => ({ id: "m", mode: "enforce", kind: "maxPerOrder", skus, max: 1 });
+  const SKUS = ["", "A", "A-1", "AB", "HD-", "HD-BLK-M", "HD.", "HDZ", "HD-\uffff", "hd-blk-m", "PG-010005", "Z", "\u00e9t\u00e9", "HD\uffffX"];
+
+  it.each([
+    ["exact SKUs only", [max(["HD-BLK-M", "A"])], ["A", "HD-BLK-M"]],
+    ["a prefix", [max(["HD-*"])], ["HD-", "HD-BLK-M", "HD-\uffff"]],
+    ["a prefix that is an exact SKU too", [max(["HD-", "HD-*"])], ["HD-", "HD-BLK-M", "HD-\uffff"]],
+    ["a prefix and an exact SKU far apart", [max(["A-*", "Z"])], ["A-1", "Z"]],
+    ["'*' governs every SKU", [max(["*"])], SKUS.filter((s) => s !== "")],
+    ["a prefix ending in the highest UTF-16 code unit", [max(["HD\uffff*"])], ["HD\uffffX"]],
+    ["non-ASCII exact SKU", [max(["\u00e9t\u00e9"])], ["\u00e9t\u00e9"]],
+    ["a rule that is off governs nothing", [{ ...max(["HD-*"]), mode: "off" }], []],
+    ["no SKU rules", [{ id: "q", mode: "enforce", kind: "cartQuantity", max: 9 }], []],
+  ] as [string, Rule[], string[]][])("%s", (_name, rules, expected) => {
+    expect(kept(rules, SKUS)).toEqual(expected);
+  });
+
+  it("an ATP rule over every line keeps the lines with a figure, whatever their SKU", () => {
+    const lines = [{ q: 1, m: { s: "PG-1", a: { j: { v: 1 } } } }, { q: 2, m: { s: "PG-2", a: null } }];
+    const rules: Rule[] = [{ id: "s", mode: "enforce", kind: "atp", skus: [], staleAfterSeconds: 60, whenStale: "open" }];
+    expect(groupLines(lines, governedBy(rules)).groups.map((g) => g.sku)).toEqual(["PG-1"]);
+  });
+
+  it("counts every line's quantity, governed or not, and never a negative one", () => {
+    const lines = [{ q: 2, m: { s: "PG-1", a: null } }, { q: 3, m: {} }, { q: -4, m: { s: "HD-1", a: null } }];
+    expect(groupLines(lines, governedBy([max(["HD-*"])])).total).toBe(5);
+    expect(groupLines(lines).total).toBe(5);
   });
 });
