@@ -332,13 +332,14 @@ export function evaluate(set: PromotionSet, cart: CartContext, options: Evaluate
       bit = 1 << lineLevelIds.length;
       lineLevelIds.push(p.id);
     }
+    const toLineLevel = lineLevel !== null && level === "line";
     for (let k = 0; k < shares.length; k++) {
       const share = shares[k]!;
       if (share <= 0) continue;
       const i = targets[k]!;
       running[i] = running[i]! - share;
-      if (lineLevel !== null && level === "line") {
-        lineLevel[i] = lineLevel[i]! + share;
+      if (toLineLevel) {
+        lineLevel![i] = lineLevel![i]! + share;
         lineMask![i] = lineMask![i]! | bit;
       }
       if (detail) lineDiscounts.push({ lineId: lines.id[i]!, promotionId: p.id, amountCents: share, level });
@@ -922,12 +923,15 @@ function targetsOf(ctx: Ctx, p: Promotion, excluded: Exclusion | null): Picked |
   const subtotal = lines.subtotal;
   const collectionBits = lines.collectionBits;
   const productBits = lines.productBits;
+  // the bits hoisted out of the loop; a filter naming no products never reads a product bit
+  const wantCollections = bits !== null ? bits.collections : 0;
+  const wantProducts = bits !== null ? bits.products : 0;
   for (let i = 0; i < lines.n; i++) {
     const sub = subtotal[i]!;
     if (sub === 0) continue;
     if (filter !== null) {
       const hit = bits !== null
-        ? ((collectionBits![i]! & bits.collections) | (productBits![i]! & bits.products)) !== 0
+        ? (collectionBits![i]! & wantCollections) !== 0 || (wantProducts !== 0 && (productBits![i]! & wantProducts) !== 0)
         : matchesFilter(filter, lines.productId[i], lines.collectionIds[i]);
       if (!hit) continue;
     }

@@ -121,11 +121,12 @@ function productCandidates(
   const single: number[] = [];
   let last: Group | null = null;
   let bytes = 0;
+  const hasMasks = masks.length > 0;
   for (let i = 0; i < lineLevel.length; i++) {
     const cents = lineLevel[i]!;
     if (cents <= 0) continue;
     const subtotal = subtotals[i]!;
-    const mask = masks.length > 0 ? masks[i]! : 0;
+    const mask = hasMasks ? masks[i]! : 0;
     // nearest basis point without a call: ⌊x + 0.5⌋ = (x + 0.5) − (x + 0.5) % 1 for x ≥ 0
     const x = (cents * 10000) / subtotal + 0.5;
     const rate = x - (x % 1);
