@@ -32,7 +32,8 @@ import { adminContext } from "~/services/admin-context.server";
 import { forShop } from "~/services/db/scoped.server";
 import { startBulkReconcile } from "~/services/inventory/bulk.server";
 import { startInventoryJobs } from "~/services/inventory/jobs.server";
-import { loadInventoryPage, type GridCell, type HistoryPoint, type InventoryPageData } from "~/services/inventory/page.server";
+import { loadInventoryPage, type GridCell, type InventoryPageData } from "~/services/inventory/page.server";
+import { AtpLineChart } from "~/components/VizCharts";
 import { readRoutingForm, saveRouting } from "~/services/inventory/settings.server";
 import { change } from "~/services/reservations/reservations.server";
 
@@ -106,51 +107,6 @@ function AtpCell({ cell }: { cell: GridCell | undefined }) {
         <Badge tone={FRESHNESS_TONE[cell.freshness]} size="small">{`${cell.source} · ${cell.ageLabel}`}</Badge>
       </InlineStack>
     </Tooltip>
-  );
-}
-
-const CHART_COLORS = ["#2c6ecb", "#d82c0d", "#008060", "#b98900", "#6d28d9", "#0e7490"];
-
-/**
- * ATP over time, one line per location (step lines: ATP holds until the next change).
- * A plain SVG chart: @shopify/polaris-viz is not installed. Swap this component for its
- * LineChart ({ data: [{ name, data: [{ key, value }] }] }) without touching the page.
- */
-export function AtpChart({ series, width = 640, height = 200 }: { series: { name: string; points: HistoryPoint[] }[]; width?: number; height?: number }) {
-  const all = series.flatMap((s) => s.points);
-  if (all.length === 0) return <Text as="p" tone="subdued">No ATP changes recorded for this SKU in the last 30 days.</Text>;
-  const times = all.map((p) => Date.parse(p.at));
-  const t0 = Math.min(...times);
-  const t1 = Math.max(...times, t0 + 1);
-  const v0 = Math.min(0, ...all.map((p) => p.atp));
-  const v1 = Math.max(1, ...all.map((p) => p.atp));
-  const pad = 32;
-  const x = (t: number) => pad + ((t - t0) / (t1 - t0)) * (width - 2 * pad);
-  const y = (v: number) => height - pad - ((v - v0) / (v1 - v0)) * (height - 2 * pad);
-  return (
-    <BlockStack gap="200">
-      <svg role="img" aria-label="ATP over time by location" width="100%" viewBox={`0 0 ${width} ${height}`}>
-        <line x1={pad} x2={width - pad} y1={y(0)} y2={y(0)} stroke="#8a8a8a" strokeDasharray="4 4" />
-        <text x={4} y={y(v1) + 4} fontSize="10">{v1}</text>
-        <text x={4} y={y(0) + 4} fontSize="10">0</text>
-        {v0 < 0 && <text x={4} y={y(v0) + 4} fontSize="10">{v0}</text>}
-        {series.map((s, i) => {
-          // Step line: ATP holds its value until the next change.
-          const path = s.points
-            .map((p, j) => (j === 0 ? `M${x(Date.parse(p.at))},${y(p.atp)}` : `H${x(Date.parse(p.at))} V${y(p.atp)}`))
-            .join(" ");
-          return <path key={s.name} d={`${path} H${width - pad}`} fill="none" stroke={CHART_COLORS[i % CHART_COLORS.length]} strokeWidth={2} />;
-        })}
-      </svg>
-      <InlineStack gap="300">
-        {series.map((s, i) => (
-          <InlineStack key={s.name} gap="100" blockAlign="center">
-            <span style={{ display: "inline-block", width: 12, height: 3, background: CHART_COLORS[i % CHART_COLORS.length] }} />
-            <Text as="span" variant="bodySm">{s.name}</Text>
-          </InlineStack>
-        ))}
-      </InlineStack>
-    </BlockStack>
   );
 }
 
@@ -404,7 +360,7 @@ export default function Inventory() {
                 <BlockStack gap="300">
                   <span id="history" />
                   <Text as="h2" variant="headingMd">ATP of {history.sku} over 30 days</Text>
-                  <AtpChart series={history.series} />
+                  <AtpLineChart series={history.series} />
                 </BlockStack>
               </Card>
             )}

@@ -10,6 +10,7 @@ import {
   Card,
   IndexTable,
   InlineStack,
+  useIndexResourceState,
   Layout,
   List,
   Page,
@@ -21,11 +22,25 @@ import {
 import { useRef, useState } from "react";
 import { toDecimalString } from "~/domain/money";
 import { ITEM_CONDITIONS, RETURN_REASONS } from "~/domain/returns/policy";
+import { reasonLabel } from "~/domain/returns/analytics";
+import { AGE_FILTERS, readSlaForm, type SlaFieldErrors, type SlaState } from "~/domain/returns/sla";
+import { dashboardClock } from "~/services/dashboard.server";
+import { ReturnRateChart, ReturnReasonsChart } from "~/components/VizCharts";
 import { adminContext, prisma } from "~/services/admin-context.server";
 import { forShop } from "~/services/db/scoped.server";
 import { createStaffReturn, planStaffReturn, type ReturnsContext } from "~/services/returns/actions.server";
 import { STATUS_FILTERS } from "~/domain/returns/machine";
-import { loadNewReturn, loadQueue, readNewReturn, readQueueFilters } from "~/services/returns/page.server";
+import {
+  bulkApprove,
+  loadNewReturn,
+  loadQueue,
+  loadReturnAnalytics,
+  readBulkApprove,
+  readNewReturn,
+  readQueueFilters,
+  saveSla,
+} from "~/services/returns/page.server";
+import type { BulkApproveResult } from "~/services/returns/page.server";
 import { readReturnableOrder } from "~/services/returns/shopify.server";
 
 async function returnsContext(request: Request): Promise<ReturnsContext> {
@@ -37,16 +52,47 @@ async function returnsContext(request: Request): Promise<ReturnsContext> {
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await returnsContext(request);
   const url = new URL(request.url);
-  const queue = await loadQueue(ctx.db, readQueueFilters(url));
+  const queue = await loadQueue(ctx.db, readQueueFilters(url), ctx.now);
   const orderRef = url.searchParams.get("order");
   const newReturn = orderRef ? await loadNewReturn(ctx, orderRef) : null;
-  return json({ shop: ctx.shop, ...queue, newReturn });
+  const shopRow = await ctx.db.shop.findFirst({ select: { ianaTimezone: true } });
+  const analytics = await loadReturnAnalytics(ctx.db, { now: ctx.now, timeZone: dashboardClock(shopRow?.ianaTimezone).timeZone });
+  return json({ shop: ctx.shop, ...queue, newReturn, analytics });
 };
 
-/** New staff return: "check" plans it (eligibility, fees, Shopify's numbers); "create" requests it, once per key. */
+type ActionData =
+  | { kind: "bulk"; ok: boolean; message: string; results: BulkApproveResult[] }
+  | { kind: "sla"; ok: boolean; message: string; errors: SlaFieldErrors };
+
+const text = (form: FormData, name: string): string | null => {
+  const value = form.get(name);
+  return typeof value === "string" ? value : null;
+};
+
+/**
+ * bulkApprove: each selected return through the idempotent approve action (one key per return per batch).
+ * sla: the decision SLA. Otherwise the new staff return: "check" plans it (eligibility, fees, Shopify's
+ * numbers); "create" requests it, once per key.
+ */
 export const action = async ({ request }: ActionFunctionArgs) => {
   const ctx = await returnsContext(request);
   const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "bulkApprove") {
+    const read = readBulkApprove(form);
+    if (!read.ok) return json<ActionData>({ kind: "bulk", ok: false, message: read.message, results: [] }, { status: 400 });
+    const results = await bulkApprove(ctx, read.value);
+    const approved = results.filter((r) => r.ok).length;
+    const message = `${approved} of ${results.length} approved${results.some((r) => r.replayed) ? " (some already were, under this same request)" : ""}`;
+    return json<ActionData>({ kind: "bulk", ok: approved === results.length, message, results });
+  }
+  if (intent === "sla") {
+    const read = readSlaForm({ decision: text(form, "decision"), unit: text(form, "unit"), dueSoonPercent: text(form, "dueSoonPercent") });
+    if (!read.ok) return json<ActionData>({ kind: "sla", ok: false, message: "The SLA was not saved: check the fields", errors: read.errors }, { status: 400 });
+    const saved = await saveSla(ctx.db, ctx.shop, read.sla);
+    if (!saved.ok) return json<ActionData>({ kind: "sla", ok: false, message: saved.message, errors: {} }, { status: 409 });
+    return json<ActionData>({ kind: "sla", ok: true, message: `SLA saved: ${read.sla.decisionHours} h to decide, due soon after ${read.sla.dueSoonPercent}%`, errors: {} });
+  }
   const orderId = form.get("orderId");
   if (typeof orderId !== "string" || orderId === "") return json({ ok: false as const, message: "orderId is missing", plan: null }, { status: 400 });
   const order = await readReturnableOrder(ctx.admin, orderId);
@@ -72,6 +118,9 @@ const STATUS_TONE: Record<string, BadgeProps["tone"]> = {
   declined: "critical",
   cancelled: undefined,
 };
+
+const SLA_TONE: Record<SlaState, BadgeProps["tone"]> = { within: "success", due_soon: "warning", breached: "critical" };
+const SLA_LABEL: Record<SlaState, string> = { within: "within SLA", due_soon: "due soon", breached: "SLA breached" };
 
 
 /** Polaris fields are controlled: these keep their own value and submit it under `name`. */
@@ -99,6 +148,9 @@ function Filters() {
   const [q, setQ] = useState(params.get("q") ?? "");
   const [status, setStatus] = useState(params.get("status") ?? "open");
   const [source, setSource] = useState(params.get("source") ?? "all");
+  const [reason, setReason] = useState(params.get("reason") ?? "all");
+  const [sla, setSla] = useState(params.get("sla") ?? "all");
+  const [age, setAge] = useState(params.get("age") ?? "any");
   return (
     <Form method="get">
       <InlineStack gap="300" blockAlign="end" wrap>
@@ -114,10 +166,196 @@ function Filters() {
           value={source}
           onChange={setSource}
         />
+        <Select label="Reason" name="reason" options={[{ label: "any", value: "all" }, ...RETURN_REASONS.map((r) => ({ label: reasonLabel(r), value: r }))]} value={reason} onChange={setReason} />
+        <Select
+          label="Decision SLA"
+          name="sla"
+          options={[
+            { label: "any", value: "all" },
+            { label: "breached", value: "breached" },
+            { label: "due soon", value: "due_soon" },
+            { label: "within", value: "within" },
+          ]}
+          value={sla}
+          onChange={setSla}
+        />
+        <Select
+          label="Requested"
+          name="age"
+          options={AGE_FILTERS.map((a) => ({ label: a === "any" ? "any time" : `over ${a.replace("d", "")} day${a === "1d" ? "" : "s"} ago`, value: a }))}
+          value={age}
+          onChange={setAge}
+        />
         <TextField label="RMA number or order" name="q" value={q} onChange={setQ} autoComplete="off" />
         <Button submit>Filter</Button>
       </InlineStack>
     </Form>
+  );
+}
+
+function SlaSettings() {
+  const { policy } = useLoaderData<typeof loader>();
+  const fetcher = useFetcher<ActionData>();
+  const inDays = policy.sla.decisionHours % 24 === 0;
+  const [decision, setDecision] = useState(String(inDays ? policy.sla.decisionHours / 24 : policy.sla.decisionHours));
+  const [unit, setUnit] = useState(inDays ? "days" : "hours");
+  const [dueSoon, setDueSoon] = useState(String(policy.sla.dueSoonPercent));
+  const result = fetcher.data?.kind === "sla" ? fetcher.data : null;
+  const errors = result && !result.ok ? result.errors : {};
+  return (
+    <Card>
+      <fetcher.Form method="post">
+        <input type="hidden" name="intent" value="sla" />
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            Decision SLA {policy.slaSource === "default" ? "(default)" : ""}
+          </Text>
+          <Text as="p" variant="bodySm" tone="subdued">
+            How long a return request may wait for approve or decline. Decided requests are off the clock.
+          </Text>
+          <InlineStack gap="200" wrap={false} blockAlign="end">
+            <TextField label="Decide within" name="decision" value={decision} onChange={setDecision} autoComplete="off" inputMode="numeric" error={errors.decision} />
+            <Select label="Unit" name="unit" options={[{ label: "hours", value: "hours" }, { label: "days", value: "days" }]} value={unit} onChange={setUnit} error={errors.unit} />
+          </InlineStack>
+          <TextField label="Due soon after (% of the SLA)" name="dueSoonPercent" value={dueSoon} onChange={setDueSoon} autoComplete="off" inputMode="numeric" error={errors.dueSoonPercent} />
+          <InlineStack align="end">
+            <Button submit loading={fetcher.state !== "idle"}>
+              Save SLA
+            </Button>
+          </InlineStack>
+          {result && (result.ok || Object.keys(errors).length === 0) && <Banner tone={result.ok ? "success" : "critical"}>{result.message}</Banner>}
+        </BlockStack>
+      </fetcher.Form>
+    </Card>
+  );
+}
+
+function Analytics() {
+  const { analytics } = useLoaderData<typeof loader>();
+  const totalUnits = analytics.reasons.reduce((sum, r) => sum + r.units, 0);
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <BlockStack gap="100">
+          <Text as="h2" variant="headingMd">
+            Return rate by week
+          </Text>
+          <Text as="p" variant="bodySm" tone="subdued">
+            Share of the orders placed each week (from Monday, {analytics.timeZone}) that have a return so far: {analytics.ordersCounted} orders in the mirror over
+            12 weeks. Recent weeks read low while their returns are still to come.
+          </Text>
+        </BlockStack>
+        <ReturnRateChart weeks={analytics.weeks} />
+        <BlockStack gap="100">
+          <Text as="h2" variant="headingMd">
+            Return reasons
+          </Text>
+          <Text as="p" variant="bodySm" tone="subdued">
+            Units per reason in {analytics.returnsCounted} return{analytics.returnsCounted === 1 ? "" : "s"} requested over 12 weeks ({totalUnits} units; cancelled requests left out).
+          </Text>
+        </BlockStack>
+        <ReturnReasonsChart reasons={analytics.reasons.map((r) => ({ label: reasonLabel(r.reason), units: r.units }))} />
+      </BlockStack>
+    </Card>
+  );
+}
+
+function Queue() {
+  const { rows, bulkKey } = useLoaderData<typeof loader>();
+  const fetcher = useFetcher<ActionData>();
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows, { resourceFilter: (row) => row.approvable });
+  const bulk = fetcher.data?.kind === "bulk" ? fetcher.data : null;
+  const approve = () => {
+    const data = new FormData();
+    data.append("intent", "bulkApprove");
+    data.append("bulkKey", bulkKey);
+    for (const id of selectedResources) data.append("caseId", id);
+    fetcher.submit(data, { method: "post" });
+    clearSelection();
+  };
+  return (
+    <BlockStack gap="300">
+      {bulk && (
+        <Banner tone={bulk.ok ? "success" : bulk.results.length === 0 ? "critical" : "warning"} title={bulk.message}>
+          {bulk.results.length > 0 && (
+            <List>
+              {bulk.results.map((r) => (
+                <List.Item key={r.caseId}>
+                  {r.ok ? "✓" : "✗"} {r.rmaNumber ?? r.caseId}: {r.message}
+                </List.Item>
+              ))}
+            </List>
+          )}
+        </Banner>
+      )}
+      <Card padding="0">
+        <IndexTable
+          resourceName={{ singular: "return", plural: "returns" }}
+          itemCount={rows.length}
+          selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+          onSelectionChange={handleSelectionChange}
+          promotedBulkActions={[{ content: fetcher.state !== "idle" ? "Approving…" : "Approve selected", onAction: approve, disabled: fetcher.state !== "idle" }]}
+          loading={fetcher.state !== "idle"}
+          emptyState={
+            <Box padding="400">
+              <Text as="p" tone="subdued">
+                No returns match these filters.
+              </Text>
+            </Box>
+          }
+          headings={[
+            { title: "RMA" },
+            { title: "Order" },
+            { title: "Status" },
+            { title: "Age" },
+            { title: "Shopify" },
+            { title: "Source" },
+            { title: "Reasons" },
+            { title: "Units", alignment: "end" },
+            { title: "Eligibility" },
+            { title: "Refunded", alignment: "end" },
+          ]}
+        >
+          {rows.map((row, index) => (
+            <IndexTable.Row id={row.id} key={row.id} position={index} selected={selectedResources.includes(row.id)} disabled={!row.approvable}>
+              <IndexTable.Cell>
+                <Link to={`/app/returns/${row.id}`}>{row.rmaNumber}</Link>
+              </IndexTable.Cell>
+              <IndexTable.Cell>{row.orderName}</IndexTable.Cell>
+              <IndexTable.Cell>
+                <Badge tone={STATUS_TONE[row.status]}>{row.status.replace("_", " ")}</Badge>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <InlineStack gap="100" wrap={false} blockAlign="center">
+                  <Text as="span" numeric>
+                    {row.age.ageLabel}
+                  </Text>
+                  {row.age.state && <Badge tone={SLA_TONE[row.age.state]}>{SLA_LABEL[row.age.state]}</Badge>}
+                </InlineStack>
+              </IndexTable.Cell>
+              <IndexTable.Cell>{row.shopifyStatus ?? "—"}</IndexTable.Cell>
+              <IndexTable.Cell>{row.source}</IndexTable.Cell>
+              <IndexTable.Cell>{row.reasons.map(reasonLabel).join(", ") || "—"}</IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" alignment="end" numeric>
+                  {row.units}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" tone={row.eligible === false ? "critical" : "subdued"} truncate>
+                  {row.eligibilitySummary ?? "—"}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" alignment="end" numeric>
+                  {money(row.refundMinor, row.currencyCode)}
+                </Text>
+              </IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+      </Card>
+    </BlockStack>
   );
 }
 
@@ -219,7 +457,7 @@ function NewReturn() {
 }
 
 export default function Returns() {
-  const { rows, counts, policy, shop } = useLoaderData<typeof loader>();
+  const { counts, slaCounts, policy, shop } = useLoaderData<typeof loader>();
   return (
     <Page title="Returns" subtitle={shop} secondaryActions={[{ content: "Orders: timeline and drift", url: "/app/orders" }]}>
       <Layout>
@@ -231,59 +469,20 @@ export default function Returns() {
                   {Object.entries(counts).map(([status, n]) => (
                     <Badge key={status} tone={STATUS_TONE[status]}>{`${status.replace("_", " ")}: ${n}`}</Badge>
                   ))}
+                  {slaCounts.breached > 0 && <Badge tone="critical">{`SLA breached: ${slaCounts.breached}`}</Badge>}
+                  {slaCounts.dueSoon > 0 && <Badge tone="warning">{`due soon: ${slaCounts.dueSoon}`}</Badge>}
                 </InlineStack>
                 <Filters />
               </BlockStack>
             </Card>
-            <Card padding="0">
-              <IndexTable
-                resourceName={{ singular: "return", plural: "returns" }}
-                itemCount={rows.length}
-                selectable={false}
-                emptyState={
-                  <Box padding="400">
-                    <Text as="p" tone="subdued">
-                      No returns match these filters.
-                    </Text>
-                  </Box>
-                }
-                headings={[{ title: "RMA" }, { title: "Order" }, { title: "Status" }, { title: "Shopify" }, { title: "Source" }, { title: "Units", alignment: "end" }, { title: "Eligibility" }, { title: "Refunded", alignment: "end" }]}
-              >
-                {rows.map((row, index) => (
-                  <IndexTable.Row id={row.id} key={row.id} position={index}>
-                    <IndexTable.Cell>
-                      <Link to={`/app/returns/${row.id}`}>{row.rmaNumber}</Link>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{row.orderName}</IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Badge tone={STATUS_TONE[row.status]}>{row.status.replace("_", " ")}</Badge>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{row.shopifyStatus ?? "—"}</IndexTable.Cell>
-                    <IndexTable.Cell>{row.source}</IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Text as="span" alignment="end" numeric>
-                        {row.units}
-                      </Text>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Text as="span" tone={row.eligible === false ? "critical" : "subdued"} truncate>
-                        {row.eligibilitySummary ?? "—"}
-                      </Text>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Text as="span" alignment="end" numeric>
-                        {money(row.refundMinor, row.currencyCode)}
-                      </Text>
-                    </IndexTable.Cell>
-                  </IndexTable.Row>
-                ))}
-              </IndexTable>
-            </Card>
+            <Queue />
+            <Analytics />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
             <NewReturn />
+            <SlaSettings />
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
@@ -293,6 +492,7 @@ export default function Returns() {
                 <Text as="p">Refund timing: {policy.refundTiming} — {policy.refundTimingLabel}</Text>
                 <Text as="p">Windows: {policy.windows.join(", ")}</Text>
                 <Text as="p">Final sale tags: {policy.finalSaleTags.join(", ") || "none"}</Text>
+                <Text as="p">{`Decision SLA: ${policy.sla.decisionHours} h (due soon after ${policy.sla.dueSoonPercent}%)`}</Text>
               </BlockStack>
             </Card>
           </BlockStack>

@@ -2,13 +2,18 @@ import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-
 import { json } from "@remix-run/node";
 import { Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { PolarisVizProvider } from "@shopify/polaris-viz";
 import { Banner, Box } from "@shopify/polaris";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppNavigation } from "~/components/AppNavigation";
 import { adminContext } from "~/services/admin-context.server";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: polarisStyles },
+  { rel: "stylesheet", href: polarisVizStyles },
+];
 
 // Every /app/* page is behind the admin session: no session → /auth/login,
 // an expired or missing session token → the library's bounce / token exchange.
@@ -31,7 +36,9 @@ export default function App() {
             This is the local store emulator, not a Shopify store. Pages render outside Shopify&apos;s admin, without App Bridge.
           </Banner>
         </Box>
-        <Outlet />
+        <PolarisVizProvider defaultTheme="Light">
+          <Outlet />
+        </PolarisVizProvider>
       </AppProvider>
     );
   }
@@ -39,7 +46,9 @@ export default function App() {
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <AppNavigation />
-      <Outlet />
+      <PolarisVizProvider defaultTheme="Light">
+        <Outlet />
+      </PolarisVizProvider>
     </AppProvider>
   );
 }

@@ -8,7 +8,7 @@ import { forShop } from "~/services/db/scoped.server";
 import { signalReserveFailed } from "~/services/orders/compensation.server";
 import { loadOrderDetail, loadOrdersOverview, readOrdersAction } from "~/services/orders/page.server";
 import { approveReturn, createStaffReturn, type ReturnsContext } from "~/services/returns/actions.server";
-import { loadNewReturn, loadQueue, loadReturnDetail, readNewReturn, readQueueFilters, readReturnAction } from "~/services/returns/page.server";
+import { loadNewReturn, loadQueue, loadReturnAnalytics, loadReturnDetail, readNewReturn, readQueueFilters, readReturnAction } from "~/services/returns/page.server";
 import type { TestDatabase } from "../helpers/db";
 import { closeTestDatabase, installTestDatabase } from "../routes/support";
 import { SHOP } from "../webhooks/helpers";
@@ -62,7 +62,12 @@ describe("Returns pages", () => {
     expect(queue.rows.map((r) => [r.rmaNumber, r.status, r.source])).toEqual([[created.value.rmaNumber, "approved", "staff"]]);
     expect((await loadQueue(ctx.db, readQueueFilters(new URL("https://x/app/returns?status=declined")))).rows).toEqual([]);
     expect((await loadQueue(ctx.db, readQueueFilters(new URL(`https://x/app/returns?status=all&q=${created.value.rmaNumber.toLowerCase()}`)))).rows).toHaveLength(1);
-    const queueText = await renderRoute(pages.ReturnsPage, "/app/returns", { shop: SHOP, ...queue, newReturn: panel });
+    const analytics = await loadReturnAnalytics(ctx.db, { now: ctx.now, timeZone: "UTC" });
+    const queueText = await renderRoute(pages.ReturnsPage, "/app/returns", { shop: SHOP, ...queue, newReturn: panel, analytics });
+    // The charts are drawn in the browser (Polaris Viz needs window): the server sends their placeholders.
+    expect(queueText).toContain("Return rate by week");
+    expect(queueText).toContain("Loading chart…");
+    expect(queueText).toContain("Decision SLA: 48 h (due soon after 75%)");
     expect(queueText).toContain(created.value.rmaNumber);
     expect(queueText).toContain("Refund timing: onReceipt — on receipt");
     expect(queueText).toContain("Summit Down Jacket (PG-JKT-S) — 1 returnable");
@@ -104,7 +109,7 @@ describe("Returns pages", () => {
       message: "choose at least one unit to return",
     });
     expect(readOrdersAction(form({ intent: "sweep", deadlineHours: "0" }))).toEqual({ ok: false, message: "deadlineHours: 0 is not a number of hours from 1 to 1440" });
-    expect(readQueueFilters(new URL("https://x/?status=bogus&source=x"))).toEqual({ status: "open", source: "all", q: "" });
+    expect(readQueueFilters(new URL("https://x/?status=bogus&source=x&reason=DEFECTIVE"))).toEqual({ status: "open", source: "all", reason: "DEFECTIVE", sla: "all", age: "any", q: "" });
   });
 });
 

@@ -216,7 +216,7 @@ export interface BudgetStanding {
   messages: string[];
 }
 
-function use(limit: LimitUse["limit"], label: string, used: number, allowed: number): LimitUse {
+function limitUse(limit: LimitUse["limit"], label: string, used: number, allowed: number): LimitUse {
   // Over means beyond the limit: spending exactly the budget is within it (near).
   const state: LimitState = used > allowed ? "over" : allowed === 0 ? "within" : used >= allowed * NEAR_SHARE ? "near" : "within";
   const percent = allowed === 0 ? (used === 0 ? null : Infinity) : Math.floor((used * 100) / allowed);
@@ -231,9 +231,9 @@ export function formatMinor(minor: number, currencyCode: string): string {
 
 /** How the month's tally stands against the budget; the amount limit is compared only in the budget's currency. */
 export function budgetStanding(budget: ChargebackBudget, tally: MonthTally): BudgetStanding {
-  const limits: LimitUse[] = [use("lostAmount", "Lost to chargebacks", tally.lostMinor, budget.amountMinor)];
-  if (budget.maxDisputes !== null) limits.push(use("disputes", "Disputes opened", tally.opened, budget.maxDisputes));
-  if (budget.maxFraudCancellations !== null) limits.push(use("fraudCancellations", "Cancelled as fraud", tally.fraudCancellations, budget.maxFraudCancellations));
+  const limits: LimitUse[] = [limitUse("lostAmount", "Lost to chargebacks", tally.lostMinor, budget.amountMinor)];
+  if (budget.maxDisputes !== null) limits.push(limitUse("disputes", "Disputes opened", tally.opened, budget.maxDisputes));
+  if (budget.maxFraudCancellations !== null) limits.push(limitUse("fraudCancellations", "Cancelled as fraud", tally.fraudCancellations, budget.maxFraudCancellations));
   const state = limits.reduce<LimitState>((worst, limit) => (RANK[limit.state] > RANK[worst] ? limit.state : worst), "within");
   const show = (limit: LimitUse, n: number) => (limit.limit === "lostAmount" ? formatMinor(n, budget.currencyCode) : String(n));
   const messages = limits

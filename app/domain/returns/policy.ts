@@ -5,6 +5,7 @@
  * (`schemaVersion`); `readPolicy` reads a stored copy strictly and names every
  * problem by path.
  */
+import { DEFAULT_SLA, readStoredSla, type ReturnSla } from "./sla";
 
 /** Shopify's ReturnReason values. */
 export const RETURN_REASONS = [
@@ -58,6 +59,8 @@ export interface ReturnPolicy {
   promotionMinimums: { code: string; minimumMinor: number }[];
   /** Where resellable units go back by default (a Location gid), else staff choose each time. */
   restockLocationId: string | null;
+  /** How long a request may wait for a decision (sla.ts). Policies stored before the SLA existed have none: DEFAULT_SLA applies. */
+  sla?: ReturnSla;
 }
 
 export const DEFAULT_POLICY: ReturnPolicy = {
@@ -84,6 +87,7 @@ export const DEFAULT_POLICY: ReturnPolicy = {
   freeShippingMinimumMinor: 7_500,
   promotionMinimums: [],
   restockLocationId: null,
+  sla: DEFAULT_SLA,
 };
 
 export type PolicyRead = { ok: true; policy: ReturnPolicy } | { ok: false; errors: string[] };
@@ -129,6 +133,10 @@ export function readPolicy(value: unknown): PolicyRead {
     errors.push("promotionMinimums: not a list of { code, minimumMinor }");
   if (!(value.restockLocationId === null || (typeof value.restockLocationId === "string" && value.restockLocationId.startsWith("gid://shopify/Location/"))))
     errors.push("restockLocationId: not a Location gid or null");
+  if (value.sla !== undefined) {
+    const sla = readStoredSla(value.sla);
+    if (!sla.ok) errors.push(...sla.errors);
+  }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, policy: value as unknown as ReturnPolicy };
 }
 
@@ -136,4 +144,9 @@ export function readPolicy(value: unknown): PolicyRead {
 export function marketFor(policy: ReturnPolicy, countryCode: string | null): { id: string; windowDays: number } {
   const market = countryCode ? policy.markets.find((candidate) => candidate.countries.includes(countryCode.toUpperCase())) : undefined;
   return market ? { id: market.id, windowDays: market.windowDays } : { id: "default", windowDays: policy.defaultWindowDays };
+}
+
+/** The policy's SLA, and whether the policy sets it or the default applies. */
+export function slaOf(policy: ReturnPolicy): { sla: ReturnSla; source: "policy" | "default" } {
+  return policy.sla ? { sla: policy.sla, source: "policy" } : { sla: DEFAULT_SLA, source: "default" };
 }

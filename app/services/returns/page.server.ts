@@ -9,14 +9,16 @@ import type { EligibilityResult } from "../../domain/returns/eligibility";
 import type { Grade } from "../../domain/returns/disposition";
 import { GRADES } from "../../domain/returns/disposition";
 import { RMA_TRANSITIONS, STATUS_FILTERS, type RmaStatus, type StatusFilter } from "../../domain/returns/machine";
-import { ITEM_CONDITIONS, RETURN_REASONS, type ItemCondition, type ReturnReason } from "../../domain/returns/policy";
+import { DEFAULT_POLICY, ITEM_CONDITIONS, readPolicy, RETURN_REASONS, slaOf, type ItemCondition, type ReturnReason } from "../../domain/returns/policy";
+import { lastWeeks, reasonBreakdown, returnRates, type ReasonCount, type WeekRate } from "../../domain/returns/analytics";
+import { AGE_DAYS, AGE_FILTERS, SLA_STATES, slaAge, slaCutoffs, type AgeFilter, type ReturnSla, type SlaAge, type SlaState } from "../../domain/returns/sla";
 import { parseRmaNumber } from "../../domain/returns/rma-number";
 import type { RefundPreview } from "../../domain/returns/preview";
 import { refundDue, TIMING_LABEL } from "../../domain/returns/timing";
 import type { AdminClient } from "../admin/client.server";
 import type { ShopDb } from "../db/scoped.server";
 import { LocationsPage } from "../../../graphql/operations";
-import { casePreview, syncReturnCase, type LineGrades, type ReturnsContext, type StaffReturnLine, type StaffReturnPlan } from "./actions.server";
+import { approveReturn, casePreview, syncReturnCase, type LineGrades, type ReturnsContext, type StaffReturnLine, type StaffReturnPlan } from "./actions.server";
 import { caseLines, caseStatus, loadPolicy, type CaseLine } from "./cases.server";
 import { readReturnableOrder, type ReturnableOrder } from "./shopify.server";
 
@@ -25,16 +27,26 @@ const OPEN: readonly RmaStatus[] = ["requested", "approved", "in_transit", "rece
 export interface QueueFilters {
   status: StatusFilter;
   source: "all" | "staff" | "shopify";
+  /** A reason any line of the return gives. */
+  reason: "all" | ReturnReason;
+  /** Requests by their standing against the decision SLA (only `requested` RMAs are on the clock). */
+  sla: "all" | SlaState;
+  /** Requested more than this long ago. */
+  age: AgeFilter;
   q: string;
 }
 
+const oneOf = <T extends string>(value: string | null, allowed: readonly T[], fallback: T): T => (value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback);
+
 export function readQueueFilters(url: URL): QueueFilters {
-  const status = url.searchParams.get("status") ?? "open";
-  const source = url.searchParams.get("source") ?? "all";
+  const p = url.searchParams;
   return {
-    status: (STATUS_FILTERS as readonly string[]).includes(status) ? (status as StatusFilter) : "open",
-    source: source === "staff" || source === "shopify" ? source : "all",
-    q: (url.searchParams.get("q") ?? "").trim().slice(0, 64),
+    status: oneOf(p.get("status"), STATUS_FILTERS, "open"),
+    source: oneOf(p.get("source"), ["all", "staff", "shopify"] as const, "all"),
+    reason: oneOf(p.get("reason"), ["all", ...RETURN_REASONS] as const, "all"),
+    sla: oneOf(p.get("sla"), ["all", ...SLA_STATES] as const, "all"),
+    age: oneOf(p.get("age"), AGE_FILTERS, "any"),
+    q: (p.get("q") ?? "").trim().slice(0, 64),
   };
 }
 
@@ -46,31 +58,57 @@ export interface QueueRow {
   shopifyStatus: string | null;
   source: string;
   units: number;
+  reasons: string[];
   eligible: boolean | null;
   eligibilitySummary: string | null;
   refundMinor: number | null;
   currencyCode: string | null;
   refundTiming: string;
   createdAt: string;
+  age: SlaAge;
+  /** Approve is a move the RMA's table allows from its status. */
+  approvable: boolean;
 }
 
-export async function loadQueue(db: ShopDb, filters: QueueFilters) {
+/** The SLA's own where-clause for requests (a status other than requested is off the clock). */
+function slaWhere(state: QueueFilters["sla"], now: number, sla: ReturnSla) {
+  if (state === "all") return {};
+  const { breachedBefore, dueSoonBefore } = slaCutoffs(now, sla);
+  const createdAt =
+    state === "breached" ? { lt: new Date(breachedBefore) } : state === "due_soon" ? { gte: new Date(breachedBefore), lte: new Date(dueSoonBefore) } : { gt: new Date(dueSoonBefore) };
+  return { status: "requested", createdAt };
+}
+
+export async function loadQueue(db: ShopDb, filters: QueueFilters, now: Date = new Date()) {
   const rma = filters.q ? parseRmaNumber(filters.q) : null;
+  const { policy, source, problems } = await loadPolicy(db);
+  const { sla, source: slaSource } = slaOf(policy);
+  const nowMs = now.getTime();
+  const ands: object[] = [
+    filters.status === "all" ? {} : filters.status === "open" ? { status: { in: [...OPEN] } } : { status: filters.status },
+    filters.source === "all" ? {} : { source: filters.source },
+    filters.q ? { OR: [...(rma ? [{ rmaNumber: rma }] : []), { orderName: { contains: filters.q, mode: "insensitive" as const } }] } : {},
+    // jsonb containment: some line carries this reason.
+    filters.reason === "all" ? {} : { lines: { array_contains: [{ reason: filters.reason }] } },
+    slaWhere(filters.sla, nowMs, sla),
+    filters.age === "any" ? {} : { createdAt: { lt: new Date(nowMs - AGE_DAYS[filters.age] * 86_400_000) } },
+  ];
   const rows = await db.returnCase.findMany({
-    where: {
-      ...(filters.status === "all" ? {} : filters.status === "open" ? { status: { in: [...OPEN] } } : { status: filters.status }),
-      ...(filters.source === "all" ? {} : { source: filters.source }),
-      ...(filters.q ? { OR: [...(rma ? [{ rmaNumber: rma }] : []), { orderName: { contains: filters.q, mode: "insensitive" as const } }] } : {}),
-    },
+    where: { AND: ands },
     orderBy: [{ createdAt: "desc" }, { id: "asc" }],
     take: 100,
   });
   const counts = await db.returnCase.groupBy({ by: ["status"], _count: { _all: true } });
-  const { policy, source, problems } = await loadPolicy(db);
+  const { breachedBefore, dueSoonBefore } = slaCutoffs(nowMs, sla);
+  const [breached, dueSoon] = await Promise.all([
+    db.returnCase.count({ where: { status: "requested", createdAt: { lt: new Date(breachedBefore) } } }),
+    db.returnCase.count({ where: { status: "requested", createdAt: { gte: new Date(breachedBefore), lte: new Date(dueSoonBefore) } } }),
+  ]);
   return {
     filters,
     rows: rows.map((row): QueueRow => {
       const eligibility = row.eligibility as unknown as EligibilityResult | null;
+      const lines = caseLines(row);
       return {
         id: row.id,
         rmaNumber: row.rmaNumber,
@@ -78,16 +116,20 @@ export async function loadQueue(db: ShopDb, filters: QueueFilters) {
         status: row.status,
         shopifyStatus: row.shopifyStatus,
         source: row.source,
-        units: caseLines(row).reduce((sum, line) => sum + line.quantity, 0),
+        units: lines.reduce((sum, line) => sum + line.quantity, 0),
+        reasons: [...new Set(lines.map((line) => line.reason))],
         eligible: eligibility?.eligible ?? null,
         eligibilitySummary: eligibility?.summary ?? null,
         refundMinor: row.refundMinor,
         currencyCode: row.currencyCode,
         refundTiming: row.refundTiming,
         createdAt: row.createdAt.toISOString(),
+        age: slaAge({ status: row.status, requestedAt: row.createdAt.getTime(), now: nowMs, sla }),
+        approvable: RMA_TRANSITIONS.some((t) => t.from === row.status && t.event === "approve"),
       };
     }),
     counts: Object.fromEntries(counts.map((c) => [c.status, c._count._all])) as Record<string, number>,
+    slaCounts: { breached, dueSoon },
     policy: {
       source,
       problems,
@@ -95,8 +137,113 @@ export async function loadQueue(db: ShopDb, filters: QueueFilters) {
       refundTimingLabel: TIMING_LABEL[policy.refundTiming],
       windows: [...policy.markets.map((m) => `${m.id} ${m.windowDays} days`), `elsewhere ${policy.defaultWindowDays} days`],
       finalSaleTags: policy.finalSaleTags,
+      sla,
+      slaSource,
     },
+    /** Minted per render: a bulk approval's per-return keys derive from it, so a double submit approves nothing twice. */
+    bulkKey: randomUUID(),
   };
+}
+
+/* ------------------------------------------------------------ bulk approve */
+
+export const BULK_APPROVE_MAX = 50;
+
+export interface BulkApproveResult {
+  caseId: string;
+  rmaNumber: string | null;
+  ok: boolean;
+  /** True when this return was already approved under the same key (a double submit). */
+  replayed: boolean;
+  message: string;
+}
+
+/** The bulk form: selected RMA ids (uuid) and the batch key minted with the page. */
+export function readBulkApprove(form: FormData): FormRead<{ batchKey: string; caseIds: string[] }> {
+  const batchKey = field(form, "bulkKey")?.trim() ?? "";
+  if (!/^[A-Za-z0-9_.:-]{8,64}$/.test(batchKey)) return { ok: false, message: "bulkKey is missing or not 8–64 letters, digits, _ . : or -" };
+  const ids = form.getAll("caseId").filter((v): v is string => typeof v === "string").map((v) => v.trim()).filter(Boolean);
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return { ok: false, message: "select at least one return to approve" };
+  if (unique.length > BULK_APPROVE_MAX) return { ok: false, message: `${unique.length} returns selected: approve at most ${BULK_APPROVE_MAX} at a time` };
+  const bad = unique.find((id) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+  if (bad) return { ok: false, message: `caseId "${bad.slice(0, 40)}" is not a return id` };
+  return { ok: true, value: { batchKey, caseIds: unique } };
+}
+
+/**
+ * Approves each selected return through the one idempotent approve action, one
+ * key per return per batch (`<batch>:<case>`): submitting the same batch again
+ * replays each stored answer instead of approving twice. One at a time, so a
+ * failure is reported on its own return and the others still go through.
+ */
+export async function bulkApprove(ctx: ReturnsContext, input: { batchKey: string; caseIds: readonly string[] }): Promise<BulkApproveResult[]> {
+  const results: BulkApproveResult[] = [];
+  for (const caseId of input.caseIds) {
+    const row = await ctx.db.returnCase.findFirst({ where: { id: caseId }, select: { rmaNumber: true } });
+    if (!row) {
+      results.push({ caseId, rmaNumber: null, ok: false, replayed: false, message: `no return ${caseId} in ${ctx.shop}` });
+      continue;
+    }
+    const outcome = await approveReturn(ctx, { caseId, idempotencyKey: `${input.batchKey}:${caseId}` });
+    results.push(
+      outcome.ok
+        ? { caseId, rmaNumber: row.rmaNumber, ok: true, replayed: outcome.replayed, message: outcome.value.message }
+        : { caseId, rmaNumber: row.rmaNumber, ok: false, replayed: outcome.replayed, message: outcome.message },
+    );
+  }
+  return results;
+}
+
+/* ------------------------------------------------------------- SLA setting */
+
+/** Stores the SLA in the shop's return policy (the default policy when none is stored); an unreadable stored policy is not overwritten. */
+export async function saveSla(db: ShopDb, shop: string, sla: ReturnSla): Promise<FormRead<ReturnSla>> {
+  const row = await db.returnPolicySetting.findFirst();
+  let base = DEFAULT_POLICY;
+  if (row) {
+    const read = readPolicy(row.policy);
+    if (!read.ok) return { ok: false, message: `the stored return policy is unreadable (${read.errors.join("; ")}); fix it before setting the SLA` };
+    base = read.policy;
+  }
+  const policy = JSON.parse(JSON.stringify({ ...base, sla }));
+  await db.returnPolicySetting.upsert({ where: { shop }, create: { shop, policy }, update: { policy } });
+  return { ok: true, value: sla };
+}
+
+/* --------------------------------------------------------------- analytics */
+
+export const ANALYTICS_WEEKS = 12;
+
+export interface ReturnAnalytics {
+  weeks: WeekRate[];
+  reasons: ReasonCount[];
+  timeZone: string;
+  /** Orders the rate is computed over (the mirror's; older orders are not synced). */
+  ordersCounted: number;
+  returnsCounted: number;
+}
+
+/** Return reasons and the weekly return rate over the last ANALYTICS_WEEKS weeks, in the shop's zone. */
+export async function loadReturnAnalytics(db: ShopDb, input: { now: Date; timeZone: string }): Promise<ReturnAnalytics> {
+  const weeks = lastWeeks(input.now.getTime(), input.timeZone, ANALYTICS_WEEKS);
+  // A day's margin either side of the first week: the zone decides which week an instant is in.
+  const from = new Date(Date.parse(`${weeks[0]}T00:00:00Z`) - 86_400_000);
+  const [orders, returns] = await Promise.all([
+    db.order.findMany({ where: { shopifyCreatedAt: { gte: from } }, select: { id: true, shopifyCreatedAt: true } }),
+    db.returnCase.findMany({ where: { createdAt: { gte: from } }, select: { orderId: true, lines: true, status: true } }),
+  ]);
+  // A return is created after its order: every return of an order placed since `from` was created since `from`. Cancelled requests do not count.
+  const counted = returns.filter((r) => r.status !== "cancelled");
+  const returnedOrderIds = new Set(counted.map((r) => r.orderId));
+  const rates = returnRates({
+    weeks,
+    timeZone: input.timeZone,
+    orders: orders.flatMap((o) => (o.shopifyCreatedAt ? [{ orderId: o.id, placedAt: o.shopifyCreatedAt.getTime() }] : [])),
+    returnedOrderIds,
+  });
+  const reasons = reasonBreakdown(counted.map((r) => ({ lines: caseLines(r).map((line) => ({ reason: line.reason, quantity: line.quantity })) })));
+  return { weeks: rates, reasons, timeZone: input.timeZone, ordersCounted: rates.reduce((sum, w) => sum + w.orders, 0), returnsCounted: counted.length };
 }
 
 export interface NewReturnView {
