@@ -87,6 +87,8 @@ export async function redactCustomer(db: ShopDb, payload: unknown, now: Date): P
   const requests = await db.dataRequest.deleteMany({
     where: { OR: [ref.id ? { customerId: ref.id } : {}, ref.email ? { email: ref.email } : {}].filter((w) => Object.keys(w).length > 0) },
   });
+  // promotion uses keep their amounts (budgets) but no longer name the customer
+  if (ref.id) await db.promotionUse.updateMany({ where: { customerId: ref.id }, data: { customerId: null } });
   const events = await scrubEventPayloads(db, ref);
   return `redacted: ${customers} customer row(s), ${orders.count} order(s), ${requests.count} export(s), ${events} event payload(s), ${returns} return note(s)`;
 }
@@ -162,6 +164,8 @@ const SHOP_TABLES = [
   "dispute",
   "fraudCancellation",
   "chargebackBudget",
+  "promotionUse",
+  "promotionCounterDirty",
   "shop",
 ] as const;
 
