@@ -5,27 +5,36 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { webhookWorker } from "./services/webhooks/receive.server";
+import { isWebhookWorkerThread, runWebhookWorkerThread } from "./services/webhooks/worker-thread.server";
 
-// Process stored webhook events from server start: events left by a previous
-// process (crashed mid-processing, or due for retry) are picked up without
-// waiting for the next delivery. PEAKGUARD_WEBHOOK_WORKER=off disables it
-// (e.g. a second web process while one worker process drains the queue).
-if (process.env.PEAKGUARD_WEBHOOK_WORKER !== "off") {
-  void webhookWorker().catch((error: unknown) => console.error("[webhooks] worker did not start", error));
+// The webhook worker's own thread (PostgreSQL, built server) loads this server build too:
+// there it runs the worker loop and nothing else below (./services/webhooks/worker-thread.server.ts).
+if (isWebhookWorkerThread()) {
+  void runWebhookWorkerThread().catch((error: unknown) => console.error("[webhooks] worker thread did not start", error));
+} else {
+  bootServer();
 }
-// Inventory jobs (reservation expiry, restocks, ATP publishing, periodic bulk reconcile);
-// PEAKGUARD_INVENTORY_JOBS=off disables them in this process.
-void import("./services/inventory/jobs.server")
-  .then((jobs) => jobs.startInventoryJobs())
-  .catch((error: unknown) => console.error("[inventory] jobs did not start", error));
-// Kill-switch expiry and scheduled promotion freezes (every 30 s).
-void import("./services/peak/scheduler.server")
-  .then((peak) => peak.ensurePeakScheduler())
-  .catch((error: unknown) => console.error("[peak] scheduler did not start", error));
-// The checkout validation's clock heartbeat (every 60 s; PEAKGUARD_CHECKOUT_HEARTBEAT=off).
-void import("./services/validation/heartbeat.server")
-  .then((heartbeat) => heartbeat.startCheckoutHeartbeat())
-  .catch((error: unknown) => console.error("[validation] clock heartbeat did not start", error));
+
+function bootServer() {
+  // Process stored webhook events from server start: events left by a previous
+  // process (crashed mid-processing, or due for retry) are picked up without
+  // waiting for the next delivery. PEAKGUARD_WEBHOOK_WORKER (auto | thread |
+  // in-process | off) says where: off leaves them to another process.
+  void webhookWorker().catch((error: unknown) => console.error("[webhooks] worker did not start", error));
+  // Inventory jobs (reservation expiry, restocks, ATP publishing, periodic bulk reconcile);
+  // PEAKGUARD_INVENTORY_JOBS=off disables them in this process.
+  void import("./services/inventory/jobs.server")
+    .then((jobs) => jobs.startInventoryJobs())
+    .catch((error: unknown) => console.error("[inventory] jobs did not start", error));
+  // Kill-switch expiry and scheduled promotion freezes (every 30 s).
+  void import("./services/peak/scheduler.server")
+    .then((peak) => peak.ensurePeakScheduler())
+    .catch((error: unknown) => console.error("[peak] scheduler did not start", error));
+  // The checkout validation's clock heartbeat (every 60 s; PEAKGUARD_CHECKOUT_HEARTBEAT=off).
+  void import("./services/validation/heartbeat.server")
+    .then((heartbeat) => heartbeat.startCheckoutHeartbeat())
+    .catch((error: unknown) => console.error("[validation] clock heartbeat did not start", error));
+}
 
 export const streamTimeout = 5000;
 

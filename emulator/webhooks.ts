@@ -11,7 +11,10 @@
  *   payload and timestamp.
  * - A delivery fails on a non-2xx answer or no answer within 5 s; it is retried
  *   8 times with exponential backoff (Shopify: 8 retries over about 4 hours; here
- *   1 min, 2, 4, … 128 min times `timeScale`), then it is dead.
+ *   1 min, 2, 4, … 128 min times `timeScale`), then it is dead. With knob
+ *   `retryJitter` (the drill sets 0.2: ±20%) each wait is jittered, so deliveries
+ *   refused together (a 503 at the app's backlog cap) do not all come back in the
+ *   same instant; 0 (the default) keeps the exact doubling.
  *
  * Knobs for drills: duplicate probability and count, a reordering window (random
  * extra delay per delivery), a base delay, the time scale. With `seed`, every
@@ -36,6 +39,8 @@ export interface WebhookKnobs {
   retryBaseMs: number;
   /** Multiplies retry waits: 1 = Shopify's hours, 0.00001 = a test's milliseconds. */
   timeScale: number;
+  /** Each retry wait is multiplied by a random factor in 1 ± retryJitter (0..1; 0 = lockstep). */
+  retryJitter: number;
   /** Retries after the first attempt before a delivery is dead (Shopify: 8). */
   maxRetries: number;
   /** An attempt with no answer within this many real ms has failed (Shopify: 5 s). */
@@ -53,6 +58,7 @@ export const DEFAULT_KNOBS: WebhookKnobs = {
   delayMs: 0,
   retryBaseMs: 60_000,
   timeScale: 1,
+  retryJitter: 0,
   maxRetries: 8,
   timeoutMs: 5_000,
   webhookIdPerAttempt: false,
@@ -270,7 +276,7 @@ export class WebhookSender {
       at: new Date().toISOString(),
     });
     if (outcome === "retry") {
-      this.schedule(delivery, this.knobs.retryBaseMs * 2 ** (delivery.attempts - 1) * this.knobs.timeScale);
+      this.schedule(delivery, retryWaitMs(this.knobs, delivery.attempts, this.random()));
       return;
     }
     this.pending -= 1;
@@ -288,6 +294,12 @@ export class WebhookSender {
     this.waiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** The wait before retry number `attempt` (1-based), jittered by `unit` (a random number in [0, 1)). */
+export function retryWaitMs(knobs: Pick<WebhookKnobs, "retryBaseMs" | "timeScale" | "retryJitter">, attempt: number, unit: number): number {
+  const jitter = Math.min(1, Math.max(0, knobs.retryJitter));
+  return knobs.retryBaseMs * 2 ** (attempt - 1) * knobs.timeScale * (1 - jitter + 2 * jitter * unit);
 }
 
 function pickKnobs(source: Partial<WebhookKnobs>): Partial<WebhookKnobs> {

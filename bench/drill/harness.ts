@@ -215,6 +215,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
     reorderWindowMs: 250,
     // Retries come back in seconds, not hours (a 503 at the cap is retried within the drill).
     timeScale: 0.01,
+    // …and jittered (±20%), so a burst refused at the backlog cap does not return in lockstep.
+    retryJitter: 0.2,
     seed: 7,
     ...options.webhooks,
     topics: options.topics ?? null,

@@ -2,8 +2,11 @@
  * Webhook processing, after the acknowledgement.
  *
  * The receiver stores each event (status "received") and answers 200 at
- * once. This worker claims due events, runs their handler and records the
- * outcome. A handler that throws is retried with exponential backoff
+ * once. This worker claims due events in batches (one UPDATE … WHERE id IN
+ * (SELECT … FOR UPDATE SKIP LOCKED) RETURNING, so two workers never take one
+ * event), runs their handlers — events of one resource in order, different
+ * resources up to `concurrency` at a time (./ordering.ts) — and records each
+ * outcome with one raw UPDATE. A handler that throws is retried with exponential backoff
  * ("retrying"); after MAX_ATTEMPTS it is dead-lettered ("dead") — visible on
  * the dashboard, retryable by staff — never silently dropped. A process that
  * dies mid-processing leaves the event "processing" with a lease; once the
@@ -17,6 +20,7 @@ import type { PrismaClient } from "@prisma/client";
 import { runDueCleanups } from "../compliance.server";
 import { forShop } from "../db/scoped.server";
 import { contextFor, HANDLERS } from "./handlers.server";
+import { orderingKey, runOrdered } from "./ordering";
 import { isKnownTopic } from "./topics";
 
 export const MAX_ATTEMPTS = 8;
@@ -32,8 +36,15 @@ export function backoffMs(attempt: number): number {
 
 export interface ProcessOptions {
   now?: () => Date;
+  /** Events claimed per batch (one UPDATE … RETURNING). Default 100. */
   batchSize?: number;
   leaseMs?: number;
+  /**
+   * Events of different resources processed at the same time (./ordering.ts keeps one
+   * resource's events in order). Default 1: on the embedded PGlite (one connection) more buys
+   * nothing; on PostgreSQL the worker thread uses WORKER_CONCURRENCY.
+   */
+  concurrency?: number;
 }
 
 export interface ProcessReport {
@@ -42,71 +53,120 @@ export interface ProcessReport {
   dead: number;
 }
 
-function dueWhere(now: Date) {
-  return {
-    OR: [
-      { status: { in: ["received", "retrying"] }, nextAttemptAt: { lte: now } },
-      { status: "processing", lockedUntil: { lt: now } },
-    ],
-  };
+/** A claimed event: what its handler needs. */
+export interface ClaimedEvent {
+  id: string;
+  shop: string;
+  topic: string;
+  eventKey: string;
+  rawBody: string;
+  triggeredAt: Date | null;
+  receivedAt: Date;
+  /** After this claim's increment. */
+  attempts: number;
+}
+
+/** Timestamps go in as ISO strings and are read as UTC, whatever the session's time zone. */
+const AT = (n: number) => `($${n}::timestamptz AT TIME ZONE 'UTC')`;
+
+function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const text = String(value);
+  // A timestamp without time zone read as text is UTC (Prisma stores UTC).
+  const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * Claims up to `limit` due events in one statement — received or retrying whose time has come,
+ * or processing whose lease has expired — oldest first, skipping rows another worker is
+ * claiming (FOR UPDATE SKIP LOCKED): status processing, a lease, attempts + 1. Returned oldest
+ * first.
+ */
+export async function claimDueEvents(prisma: PrismaClient, options: { now: Date; limit: number; leaseMs: number }): Promise<ClaimedEvent[]> {
+  const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+    `UPDATE "WebhookEvent" SET "status" = 'processing', "lockedUntil" = ${AT(2)}, "attempts" = "attempts" + 1
+      WHERE "id" IN (
+        SELECT "id" FROM "WebhookEvent"
+         WHERE ("status" IN ('received', 'retrying') AND "nextAttemptAt" <= ${AT(1)})
+            OR ("status" = 'processing' AND "lockedUntil" < ${AT(1)})
+         ORDER BY "receivedAt", "id"
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "shop", "topic", "eventKey", "rawBody", "triggeredAt", "receivedAt", "attempts"`,
+    options.now.toISOString(),
+    new Date(options.now.getTime() + options.leaseMs).toISOString(),
+    options.limit,
+  );
+  const events = rows.map((row) => ({
+    id: String(row.id),
+    shop: String(row.shop),
+    topic: String(row.topic),
+    eventKey: String(row.eventKey),
+    rawBody: String(row.rawBody),
+    triggeredAt: toDate(row.triggeredAt),
+    receivedAt: toDate(row.receivedAt) ?? options.now,
+    attempts: Number(row.attempts),
+  }));
+  return events.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Claims and processes the events that are due; returns what happened. */
 export async function processDueEvents(prisma: PrismaClient, options: ProcessOptions = {}): Promise<ProcessReport> {
   const clock = options.now ?? (() => new Date());
   const report: ProcessReport = { processed: 0, retrying: 0, dead: 0 };
-  const start = clock();
-  const due = await prisma.webhookEvent.findMany({
-    where: dueWhere(start),
-    orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-    take: options.batchSize ?? 100,
-    select: { id: true },
+  const claimed = await claimDueEvents(prisma, { now: clock(), limit: options.batchSize ?? 100, leaseMs: options.leaseMs ?? LEASE_MS });
+  const items = claimed.map((event) => {
+    let payload: unknown;
+    let parsed = true;
+    try {
+      payload = JSON.parse(event.rawBody);
+    } catch {
+      parsed = false;
+    }
+    return { event, payload, parsed, key: parsed ? orderingKey(event.shop, event.topic, payload) : null };
   });
-  for (const { id } of due) {
-    const result = await processOne(prisma, id, clock, options.leaseMs ?? LEASE_MS);
-    if (result) report[result]++;
-  }
+  await runOrdered(items, options.concurrency ?? 1, async (item) => {
+    report[await processClaimed(prisma, item.event, item.parsed ? { payload: item.payload } : null, clock)]++;
+  });
   return report;
 }
 
-async function processOne(
-  prisma: PrismaClient,
-  id: string,
-  clock: () => Date,
-  leaseMs: number,
-): Promise<"processed" | "retrying" | "dead" | null> {
+/** Runs one claimed event's handler and records the outcome; never throws. */
+async function processClaimed(prisma: PrismaClient, event: ClaimedEvent, parsed: { payload: unknown } | null, clock: () => Date): Promise<"processed" | "retrying" | "dead"> {
   const now = clock();
-  // Claim atomically: only one worker wins the row.
-  const claimed = await prisma.webhookEvent.updateMany({
-    where: { id, ...dueWhere(now) },
-    data: { status: "processing", lockedUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
-  });
-  if (claimed.count === 0) return null;
-  const event = await prisma.webhookEvent.findUnique({ where: { id } });
-  if (!event) return null; // purged meanwhile (shop/redact)
-  const db = forShop(prisma, event.shop);
   try {
     if (!isKnownTopic(event.topic)) throw new Error(`no handler for topic ${event.topic}`);
-    const payload: unknown = JSON.parse(event.rawBody);
+    const payload: unknown = parsed ? parsed.payload : JSON.parse(event.rawBody); // an unparsable body throws its SyntaxError here
     const ctx = contextFor(prisma, event.shop, event.topic, payload, event.triggeredAt ?? event.receivedAt, now, event.eventKey);
     const outcome = await HANDLERS[event.topic](ctx);
-    await db.webhookEvent.updateMany({
-      where: { id, status: "processing" },
-      data: { status: "processed", outcome, processedAt: clock(), lockedUntil: null, lastError: null },
-    });
+    await prisma.$executeRawUnsafe(
+      `UPDATE "WebhookEvent" SET "status" = 'processed', "outcome" = $3, "processedAt" = ${AT(4)}, "lockedUntil" = NULL, "lastError" = NULL
+        WHERE "id" = $1 AND "shop" = $2 AND "status" = 'processing'`,
+      event.id,
+      event.shop,
+      outcome,
+      clock().toISOString(),
+    );
     return "processed";
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const dead = event.attempts >= MAX_ATTEMPTS;
-    await db.webhookEvent.updateMany({
-      where: { id, status: "processing" },
-      data: {
-        status: dead ? "dead" : "retrying",
-        lastError: message.slice(0, 2000),
-        lockedUntil: null,
-        nextAttemptAt: new Date(clock().getTime() + backoffMs(event.attempts)),
-      },
-    });
+    try {
+      await prisma.$executeRawUnsafe(
+        `UPDATE "WebhookEvent" SET "status" = $3, "lastError" = $4, "lockedUntil" = NULL, "nextAttemptAt" = ${AT(5)}
+          WHERE "id" = $1 AND "shop" = $2 AND "status" = 'processing'`,
+        event.id,
+        event.shop,
+        dead ? "dead" : "retrying",
+        message.slice(0, 2000),
+        new Date(clock().getTime() + backoffMs(event.attempts)).toISOString(),
+      );
+    } catch (recordError) {
+      // Not even the failure could be written: the lease expires and the event is claimed again.
+      console.error(`[webhooks] could not record the failure of event ${event.id} (${event.topic})`, recordError);
+    }
     return dead ? "dead" : "retrying";
   }
 }
@@ -129,8 +189,10 @@ export async function retryDeadEvent(prisma: PrismaClient, shop: string, id: str
 }
 
 /**
- * The in-process worker: kicked right after each acknowledgement, and
- * polling so retries, expired leases and scheduled cleanups are picked up.
+ * The worker loop: kicked right after each acknowledgement, and polling so
+ * retries, expired leases and scheduled cleanups are picked up. It runs in the
+ * receiving process on the embedded PGlite, in its own thread on PostgreSQL
+ * (./worker-thread.server.ts).
  */
 export class WebhookWorker {
   private running: Promise<void> | null = null;

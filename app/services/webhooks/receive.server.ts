@@ -1,23 +1,24 @@
 /**
  * The webhook front door, used by every app/routes/webhooks.*.tsx route.
  *
- * 1. authenticate.webhook verifies the HMAC (bad → 401, missing headers →
- *    400, not POST → 405) before anything is written;
+ * 1. the HMAC is verified (bad → 401, missing headers → 400, not POST → 405)
+ *    before anything is written: verifyWebhook below, the library's
+ *    authenticate.webhook check without its per-delivery session lookup;
  * 2. the raw body is stored in the event log, keyed by X-Shopify-Event-Id
- *    (else the webhook id, else a hash of topic + body): a duplicate delivery
- *    only bumps a counter;
+ *    (else the webhook id, else a hash of topic + body), in one INSERT … ON
+ *    CONFLICT statement: a duplicate delivery only bumps a counter;
  * 3. 200 is answered, then the worker processes the event. A failure to store
  *    answers 500, so Shopify retries: an event is never acknowledged unsaved.
  *    When the backlog of unprocessed events is at its cap, 503 + Retry-After
  *    (backpressure: Shopify retries; nothing is dropped).
  */
-import { createHash } from "node:crypto";
+import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import { isUniqueViolation } from "../mirror/apply-if-newer.server";
 import { webhookBackpressure } from "../peak/backpressure.server";
-import { forShop } from "../db/scoped.server";
+import { resolveDatabaseTarget } from "../db/database-url";
 import { WebhookWorker } from "./processor.server";
 import { topicEnum, type WebhookTopic } from "./topics";
+import { SERVER_MODULE_URL, webhookWorkerMode, WebhookWorkerThread, WORKER_MODE_ENV } from "./worker-thread.server";
 
 interface WebhookContextLike {
   shop: string;
@@ -28,11 +29,13 @@ interface WebhookContextLike {
   triggeredAt?: string;
 }
 
-export interface ReceiverDeps {
+export type ReceiverDeps = {
   prisma: PrismaClient;
-  authenticateWebhook: (request: Request) => Promise<WebhookContextLike>;
   worker: { kick(): Promise<void> | void };
-}
+} & (
+  | /** The library's check (reads the request itself). */ { authenticateWebhook: (request: Request) => Promise<WebhookContextLike> }
+  | /** A check of the body already read (verifyWebhook). */ { verify: (request: Request, rawBody: string) => WebhookContextLike }
+);
 
 export type EventKeySource = "event-id" | "webhook-id" | "body-hash";
 
@@ -48,9 +51,87 @@ function parseTime(value: string | undefined): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/**
+ * The webhook check of @shopify/shopify-app-remix's authenticate.webhook, answer for answer
+ * (not POST → 405; empty body, no X-Shopify-Hmac-Sha256 or a missing X-Shopify-Topic / -Shop-Domain /
+ * -API-Version / -Webhook-Id → 400; an HMAC that does not match → 401, each thrown as a
+ * Response), without what the receiver does not use: it loads no session (a database query per
+ * delivery) and does not parse the body. The HMAC is base64 HMAC-SHA256 of the raw body with
+ * the app's secret, compared in constant time. tests/webhooks/verify.db.test.ts runs both on
+ * the same requests.
+ */
+export function verifyWebhook(request: Request, rawBody: string, apiSecret: string): WebhookContextLike {
+  if (request.method !== "POST") throw new Response(undefined, { status: 405, statusText: "Method not allowed" });
+  const header = (name: string) => request.headers.get(name) || null;
+  const hmac = header("X-Shopify-Hmac-Sha256");
+  if (rawBody.length === 0 || !hmac) throw new Response(undefined, { status: 400, statusText: "Bad Request" });
+  if (!apiSecret) throw new Error("SHOPIFY_API_SECRET is not set: webhooks cannot be verified");
+  const expected = Buffer.from(createHmac("sha256", apiSecret).update(rawBody, "utf8").digest("base64"));
+  const given = Buffer.from(hmac);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new Response(undefined, { status: 401, statusText: "Unauthorized" });
+  }
+  const topic = header("X-Shopify-Topic");
+  const shop = header("X-Shopify-Shop-Domain");
+  const apiVersion = header("X-Shopify-API-Version");
+  const webhookId = header("X-Shopify-Webhook-Id");
+  if (!topic || !shop || !apiVersion || !webhookId) throw new Response(undefined, { status: 400, statusText: "Bad Request" });
+  return {
+    shop,
+    topic: topic.toUpperCase().replace(/\/|\./g, "_"),
+    webhookId,
+    apiVersion,
+    ...(header("X-Shopify-Event-Id") ? { eventId: header("X-Shopify-Event-Id")! } : {}),
+    ...(header("X-Shopify-Triggered-At") ? { triggeredAt: header("X-Shopify-Triggered-At")! } : {}),
+  };
+}
+
+export interface StoredEvent {
+  /** false: the event was already in the log (a duplicate delivery); its delivery count went up. */
+  inserted: boolean;
+}
+
+/**
+ * One statement: the event is inserted, or — (shop, eventKey) already there, a duplicate
+ * delivery — its delivery counter goes up. Resolves once PostgreSQL has committed it; throws
+ * when it could not be stored.
+ */
+export async function storeWebhookEvent(
+  prisma: PrismaClient,
+  event: { shop: string; topic: string; eventKey: string; eventKeySource: EventKeySource; webhookId: string | null; apiVersion: string | null; triggeredAt: Date | null; rawBody: string; receivedAt: Date },
+): Promise<StoredEvent> {
+  const rows = await prisma.$queryRawUnsafe<{ inserted: boolean }[]>(
+    `INSERT INTO "WebhookEvent" ("id", "shop", "topic", "eventKey", "eventKeySource", "webhookId", "apiVersion", "triggeredAt", "rawBody", "receivedAt", "nextAttemptAt")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, ($8::timestamptz AT TIME ZONE 'UTC'), $9, ($10::timestamptz AT TIME ZONE 'UTC'), ($10::timestamptz AT TIME ZONE 'UTC'))
+     ON CONFLICT ("shop", "eventKey") DO UPDATE SET "deliveries" = "WebhookEvent"."deliveries" + 1
+     RETURNING ("xmax" = 0) AS "inserted"`,
+    randomUUID(),
+    event.shop,
+    event.topic,
+    event.eventKey,
+    event.eventKeySource,
+    event.webhookId,
+    event.apiVersion,
+    event.triggeredAt?.toISOString() ?? null,
+    event.rawBody,
+    event.receivedAt.toISOString(),
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`storing webhook event ${event.eventKey} of ${event.shop} returned no row`);
+  return { inserted: row.inserted === true || String(row.inserted) === "true" };
+}
+
 export async function receiveWebhookWith(deps: ReceiverDeps, request: Request, expected: WebhookTopic): Promise<Response> {
-  const rawBody = await request.clone().text();
-  const ctx = await deps.authenticateWebhook(request); // throws the library's 401 / 400 / 405 Response
+  let rawBody: string;
+  let ctx: WebhookContextLike;
+  // Both throw the 401 / 400 / 405 Response.
+  if ("verify" in deps) {
+    rawBody = await request.text();
+    ctx = deps.verify(request, rawBody);
+  } else {
+    rawBody = await request.clone().text();
+    ctx = await deps.authenticateWebhook(request);
+  }
   if (String(ctx.topic) !== topicEnum(expected)) {
     return new Response(`Topic ${String(ctx.topic)} was delivered to the route for ${expected}`, { status: 400 });
   }
@@ -59,48 +140,52 @@ export async function receiveWebhookWith(deps: ReceiverDeps, request: Request, e
   const shed = await webhookBackpressure(deps.prisma);
   if (shed) return shed;
   const { key, source } = eventKeyFor(ctx, expected, rawBody);
-  const db = forShop(deps.prisma, ctx.shop);
-  try {
-    await db.webhookEvent.create({
-      data: {
-        shop: ctx.shop,
-        topic: expected,
-        eventKey: key,
-        eventKeySource: source,
-        webhookId: ctx.webhookId || null,
-        apiVersion: ctx.apiVersion || null,
-        triggeredAt: parseTime(ctx.triggeredAt),
-        rawBody,
-      },
-    });
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error; // → 500: Shopify will deliver again
-    await db.webhookEvent.updateMany({ where: { eventKey: key }, data: { deliveries: { increment: 1 } } });
-    return new Response(null, { status: 200, headers: { "X-Peakguard-Webhook": "duplicate" } });
-  }
+  // A failure here throws: 500, and Shopify delivers again.
+  const stored = await storeWebhookEvent(deps.prisma, {
+    shop: ctx.shop,
+    topic: expected,
+    eventKey: key,
+    eventKeySource: source,
+    webhookId: ctx.webhookId || null,
+    apiVersion: ctx.apiVersion || null,
+    triggeredAt: parseTime(ctx.triggeredAt),
+    rawBody,
+    receivedAt: new Date(),
+  });
+  if (!stored.inserted) return new Response(null, { status: 200, headers: { "X-Peakguard-Webhook": "duplicate" } });
   void deps.worker.kick();
   return new Response(null, { status: 200, headers: { "X-Peakguard-Webhook": "stored" } });
 }
 
+type WorkerHandle = { kick(): Promise<void> | void };
+
 declare global {
-  var __peakguardWebhookWorker: WebhookWorker | undefined;
+  var __peakguardWebhookWorker: WorkerHandle | undefined;
 }
 
-/** The process's worker on the app's database, started on first use. */
-export async function webhookWorker(): Promise<WebhookWorker> {
+/**
+ * The process's worker, started on first use where PEAKGUARD_WEBHOOK_WORKER puts it
+ * (./worker-thread.server.ts): its own thread on PostgreSQL in the built server, this event
+ * loop on PGlite, nowhere when off (kicks are then no-ops: another process processes).
+ */
+export async function webhookWorker(): Promise<WorkerHandle> {
   if (!globalThis.__peakguardWebhookWorker) {
-    const { default: prisma } = await import("../../db.server");
-    globalThis.__peakguardWebhookWorker = new WebhookWorker(prisma).start();
+    const mode = webhookWorkerMode(process.env[WORKER_MODE_ENV], resolveDatabaseTarget(process.env.DATABASE_URL).kind, SERVER_MODULE_URL);
+    if (mode === "off") {
+      globalThis.__peakguardWebhookWorker = { kick: () => undefined };
+    } else if (mode === "thread") {
+      globalThis.__peakguardWebhookWorker = new WebhookWorkerThread(new URL(SERVER_MODULE_URL)).start();
+    } else {
+      const { default: prisma } = await import("../../db.server");
+      globalThis.__peakguardWebhookWorker = new WebhookWorker(prisma).start();
+    }
   }
   return globalThis.__peakguardWebhookWorker;
 }
 
 /** What a webhooks.<topic>.tsx route calls. */
 export async function receiveWebhook(request: Request, topic: WebhookTopic): Promise<Response> {
-  const [{ authenticate }, { default: prisma }, worker] = await Promise.all([
-    import("../../shopify.server"),
-    import("../../db.server"),
-    webhookWorker(),
-  ]);
-  return receiveWebhookWith({ prisma, authenticateWebhook: (r) => authenticate.webhook(r), worker }, request, topic);
+  const [{ default: prisma }, worker] = await Promise.all([import("../../db.server"), webhookWorker()]);
+  const secret = process.env.SHOPIFY_API_SECRET || "";
+  return receiveWebhookWith({ prisma, verify: (r, rawBody) => verifyWebhook(r, rawBody, secret), worker }, request, topic);
 }
