@@ -54,9 +54,10 @@ export interface AtpRow {
   safetyStock: number;
   damaged: number;
   qualityControl: number;
-  availableAt: Date | string;
+  /** ms since the epoch (UTC: Prisma stores DateTime as UTC) */
+  availableAt: number;
   availableSource: string;
-  breakdownAt: Date | string | null;
+  breakdownAt: number | null;
   breakdownSource: string | null;
   peakguardHolds: number;
   sku: string | null;
@@ -73,9 +74,15 @@ export interface AtpRow {
 const jsonInt = (value: Prisma.Sql) =>
   Prisma.sql`(CASE WHEN jsonb_typeof(${value}) = 'number' THEN trunc((${value})::text::numeric)::int ELSE 0 END)`;
 const jsonArray = (value: Prisma.Sql) => Prisma.sql`(CASE WHEN jsonb_typeof(${value}) = 'array' THEN ${value} ELSE '[]'::jsonb END)`;
+/** Milliseconds since the epoch as a float8: a number to the driver, not a string to parse into a Date. */
+const epochMs = (column: Prisma.Sql) => Prisma.sql`(extract(epoch from ${column}) * 1000)::float8`;
 
 /**
  * The ATP statement. Filters combine (AND); no filter reads every active level.
+ *
+ * By items or SKUs, the statement starts from the items asked for (`keys`): each
+ * item's variant and SKU are looked up once, then its levels by primary key.
+ * Otherwise it starts from the levels and looks up each level's item.
  *
  * in_transit_out mirrors transitOutByLevel (mirror.server.ts): per transfer line
  * ready to ship, `quantity − max(shipped, Σ its shipments' lines)`, at least 0,
@@ -84,65 +91,76 @@ const jsonArray = (value: Prisma.Sql) => Prisma.sql`(CASE WHEN jsonb_typeof(${va
  * at committed and taken out of it.
  */
 export function atpSql(shop: string, query: AtpQuery = {}): Prisma.Sql {
-  const filters: Prisma.Sql[] = [Prisma.sql`l."shop" = ${shop}`, Prisma.sql`l."active"`];
-  if (query.inventoryItemIds) filters.push(Prisma.sql`l."inventoryItemId" = ANY(${query.inventoryItemIds}::text[])`);
+  const e = Prisma.sql`e`;
+  const levelFilters: Prisma.Sql[] = [Prisma.sql`l."shop" = ${shop}`, Prisma.sql`l."active"`];
+  if (query.changedAfter) levelFilters.push(Prisma.sql`l."changedAt" > ${query.changedAfter}`);
+
+  let keys: Prisma.Sql | null = null;
   if (query.skus) {
-    filters.push(Prisma.sql`l."inventoryItemId" IN (
-      SELECT "inventoryItemId" FROM "Variant" WHERE "shop" = ${shop} AND "sku" = ANY(${query.skus}::text[]) AND "inventoryItemId" IS NOT NULL
-      UNION SELECT "id" FROM "InventoryItem" WHERE "shop" = ${shop} AND "sku" = ANY(${query.skus}::text[]))`);
+    keys = Prisma.sql`SELECT "inventoryItemId" AS id FROM "Variant" WHERE "shop" = ${shop} AND "sku" = ANY(${query.skus}::text[]) AND "inventoryItemId" IS NOT NULL
+      UNION SELECT "id" FROM "InventoryItem" WHERE "shop" = ${shop} AND "sku" = ANY(${query.skus}::text[])`;
+    if (query.inventoryItemIds) keys = Prisma.sql`SELECT id FROM (${keys}) k WHERE id = ANY(${query.inventoryItemIds}::text[])`;
+  } else if (query.inventoryItemIds) {
+    keys = Prisma.sql`SELECT DISTINCT unnest(${query.inventoryItemIds}::text[]) AS id`;
   }
-  if (query.changedAfter) filters.push(Prisma.sql`l."changedAt" > ${query.changedAfter}`);
-  const skuMatch = query.skus ? Prisma.sql`WHERE j."sku" = ANY(${query.skus}::text[])` : Prisma.empty;
-  const line = Prisma.sql`e`;
+  const meta = (itemIds: Prisma.Sql) => Prisma.sql`
+  SELECT k.id AS item_id, COALESCE(v."sku", i."sku") AS sku, COALESCE(v."id", i."variantId") AS variant_id, i."tracked"
+    FROM (${itemIds}) k
+    LEFT JOIN LATERAL (SELECT "id", "sku" FROM "Variant" WHERE "shop" = ${shop} AND "inventoryItemId" = k.id ORDER BY "id" LIMIT 1) v ON true
+    LEFT JOIN "InventoryItem" i ON i."shop" = ${shop} AND i."id" = k.id`;
+  const levelColumns = Prisma.sql`l."inventoryItemId", l."locationId", l."available", l."onHand", l."committed", l."reserved", l."incoming",
+         l."safetyStock", l."damaged", l."qualityControl", l."availableAt", l."availableSource", l."breakdownAt", l."breakdownSource", l."peakguardHolds"`;
+
+  const lv = keys
+    ? Prisma.sql`
+  SELECT ${levelColumns}, m.sku, m.variant_id, m.tracked
+    FROM (${meta(keys)}) m
+    JOIN "InventoryLevel" l ON l."shop" = ${shop} AND l."inventoryItemId" = m.item_id
+   WHERE ${Prisma.join(levelFilters, " AND ")}${query.skus ? Prisma.sql` AND m.sku = ANY(${query.skus}::text[])` : Prisma.empty}`
+    : Prisma.sql`
+  SELECT ${levelColumns}, m.sku, m.variant_id, m.tracked
+    FROM "InventoryLevel" l
+    LEFT JOIN LATERAL (${meta(Prisma.sql`SELECT l."inventoryItemId" AS id`)}) m ON true
+   WHERE ${Prisma.join(levelFilters, " AND ")}`;
+
   return Prisma.sql`
-WITH lv AS (
-  SELECT l.* FROM "InventoryLevel" l WHERE ${Prisma.join(filters, " AND ")}
+WITH lv AS (${lv}
 ), tr AS (
-  SELECT t."id", t."originLocationId" AS loc, ${line}->>'inventoryItemId' AS item,
-         ${jsonInt(Prisma.sql`${line}->'quantity'`)} AS qty, ${jsonInt(Prisma.sql`${line}->'shipped'`)} AS shipped
-    FROM "InventoryTransfer" t CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`t."lines"`)}) ${line}
+  SELECT t."id", t."originLocationId" AS loc, ${e}->>'inventoryItemId' AS item,
+         ${jsonInt(Prisma.sql`${e}->'quantity'`)} AS qty, ${jsonInt(Prisma.sql`${e}->'shipped'`)} AS shipped
+    FROM "InventoryTransfer" t CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`t."lines"`)}) ${e}
    WHERE t."shop" = ${shop} AND t."kind" = 'transfer' AND t."status" = ANY(${TRANSIT_OUT_STATUSES}::text[])
      AND t."deletedAt" IS NULL AND t."originLocationId" IS NOT NULL
-     AND jsonb_typeof(${line}) = 'object' AND jsonb_typeof(${line}->'inventoryItemId') = 'string'
-     AND ${line}->>'inventoryItemId' IN (SELECT "inventoryItemId" FROM lv)
+     AND jsonb_typeof(${e}) = 'object' AND jsonb_typeof(${e}->'inventoryItemId') = 'string'
+     AND ${e}->>'inventoryItemId' IN (${keys ?? Prisma.sql`SELECT "inventoryItemId" FROM lv`})
 ), sh AS (
-  SELECT s."transferId" AS tid, ${line}->>'inventoryItemId' AS item, sum(${jsonInt(Prisma.sql`${line}->'quantity'`)}) AS qty
-    FROM "InventoryTransfer" s CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`s."lines"`)}) ${line}
+  SELECT s."transferId" AS tid, ${e}->>'inventoryItemId' AS item, sum(${jsonInt(Prisma.sql`${e}->'quantity'`)}) AS qty
+    FROM "InventoryTransfer" s CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`s."lines"`)}) ${e}
    WHERE s."shop" = ${shop} AND s."kind" = 'shipment' AND s."deletedAt" IS NULL AND s."status" NOT IN ('DRAFT', 'OTHER')
      AND s."transferId" IN (SELECT "id" FROM tr)
-     AND jsonb_typeof(${line}) = 'object' AND jsonb_typeof(${line}->'inventoryItemId') = 'string'
+     AND jsonb_typeof(${e}) = 'object' AND jsonb_typeof(${e}->'inventoryItemId') = 'string'
    GROUP BY 1, 2
 ), tout AS (
   SELECT tr.item, tr.loc, sum(GREATEST(0, tr.qty - GREATEST(tr.shipped, COALESCE(sh.qty, 0)))) AS units
     FROM tr LEFT JOIN sh ON sh.tid = tr."id" AND sh.item = tr.item
    GROUP BY 1, 2
 ), j AS (
-  SELECT lv."inventoryItemId", lv."locationId", lv."available", lv."onHand", lv."committed", lv."reserved", lv."incoming",
-         lv."safetyStock", lv."damaged", lv."qualityControl", lv."availableAt", lv."availableSource", lv."breakdownAt",
-         lv."breakdownSource", lv."peakguardHolds",
-         COALESCE(v."sku", i."sku") AS "sku", COALESCE(v."id", i."variantId") AS "variantId", i."tracked",
-         loc."name" AS "locationName", COALESCE(tout.units, 0)::int AS "transitOut",
+  SELECT lv.*, loc."name" AS "locationName", COALESCE(tout.units, 0)::int AS "transitOut",
          CASE WHEN lv."breakdownAt" IS NULL OR lv."availableAt" > lv."breakdownAt"
               THEN lv."available" + lv."committed" + lv."reserved" + lv."damaged" + lv."qualityControl" + lv."safetyStock"
               ELSE lv."onHand" END AS on_hand,
          LEAST(GREATEST(0, COALESCE(tout.units, 0)), GREATEST(0, lv."committed"))::int AS in_out
     FROM lv
-    LEFT JOIN LATERAL (SELECT "id", "sku" FROM "Variant" WHERE "shop" = ${shop} AND "inventoryItemId" = lv."inventoryItemId" ORDER BY "id" LIMIT 1) v ON true
-    LEFT JOIN "InventoryItem" i ON i."shop" = ${shop} AND i."id" = lv."inventoryItemId"
     LEFT JOIN "Location" loc ON loc."shop" = ${shop} AND loc."id" = lv."locationId"
     LEFT JOIN tout ON tout.item = lv."inventoryItemId" AND tout.loc = lv."locationId"
 )
 SELECT "inventoryItemId", "locationId", "available", "onHand", "committed", "reserved", "incoming", "safetyStock", "damaged",
-       "qualityControl", "availableAt", "availableSource", "breakdownAt", "breakdownSource", "peakguardHolds", "sku", "variantId",
-       "tracked", "locationName", "transitOut",
+       "qualityControl", ${epochMs(Prisma.sql`"availableAt"`)} AS "availableAt", "availableSource",
+       ${epochMs(Prisma.sql`"breakdownAt"`)} AS "breakdownAt", "breakdownSource", "peakguardHolds", sku AS "sku",
+       variant_id AS "variantId", "tracked", "locationName", "transitOut",
        (on_hand - ("committed" - in_out + "reserved" + "damaged" + "qualityControl" + "peakguardHolds") - in_out + "incoming" - "safetyStock")::int AS "atp"
-  FROM j ${skuMatch}
+  FROM j
  ORDER BY "inventoryItemId", "locationId"`;
-}
-
-function time(value: Date | string): Date {
-  // pg returns `timestamp` (without zone) as local time; Prisma writes UTC. Strings are read as UTC.
-  return value instanceof Date ? value : new Date(`${value.replace(" ", "T")}Z`);
 }
 
 /** A row of atpSql → the app's LevelAtp (computeAtp: terms, flags, asOf). */
@@ -158,14 +176,14 @@ export function levelAtpOf(row: AtpRow): LevelAtp {
     quality_control: row.qualityControl,
   };
   const locationName = row.locationName ?? row.locationId;
-  const availableAt = time(row.availableAt);
-  const breakdownAt = row.breakdownAt === null ? null : time(row.breakdownAt);
+  const availableAt = Number(row.availableAt);
+  const breakdownAt = row.breakdownAt === null ? null : Number(row.breakdownAt);
   const result = computeAtp({
     sku: row.sku,
     locationName,
     quantities,
-    availableAt: availableAt.getTime(),
-    breakdownAt: breakdownAt?.getTime() ?? null,
+    availableAt,
+    breakdownAt,
     peakguardHolds: row.peakguardHolds,
     transfersReadyToShip: row.transitOut,
     ...(row.tracked === null ? {} : { tracked: row.tracked }),
@@ -180,8 +198,8 @@ export function levelAtpOf(row: AtpRow): LevelAtp {
     quantities,
     availableSource: row.availableSource as FigureSource,
     breakdownSource: (row.breakdownSource as FigureSource | null) ?? null,
-    availableAt: availableAt.toISOString(),
-    breakdownAt: breakdownAt?.toISOString() ?? null,
+    availableAt: new Date(availableAt).toISOString(),
+    breakdownAt: breakdownAt === null ? null : new Date(breakdownAt).toISOString(),
     peakguardHolds: row.peakguardHolds,
   };
 }
