@@ -311,6 +311,7 @@ function LookupCard({ data }: { data: Data }) {
               <Field name="countryCode" label="Country" initial="" error={failed?.fieldErrors.countryCode} />
               <Field name="provinceCode" label="Province" initial="" />
               <Field name="zip" label="Postal code" initial="" />
+              <Field name="market" label="Market handle" initial="" helpText="For region kill switches by market" error={failed?.fieldErrors.market} />
             </FormLayout.Group>
             <FormLayout.Group>
               <Field name="address1" label="Address" initial="" />

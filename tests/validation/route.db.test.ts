@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { Validations, ValidationCreate, ValidationLookupVariants, ValidationUpdate } from "../../graphql/operations";
+import { ShopMetafield, Validations, ValidationCreate, ValidationLookupVariants, ValidationUpdate } from "../../graphql/operations";
 import { AdminClient, type AdminTransportResponse } from "~/services/admin/client.server";
 import { planClock } from "~/domain/validation/clock-admin";
 import { serializeRuleSet } from "~/domain/validation/validate";
@@ -41,6 +41,15 @@ async function useAdmin(calls: ExpectedCall[]) {
 }
 
 const ok = (data: unknown): AdminTransportResponse => ({ status: 200, data });
+
+/** The lookup reads the shop's kill switches like the function does: null = none set. */
+function killSwitchesRead(value: unknown | null): ExpectedCall {
+  const metafield =
+    value === null
+      ? null
+      : { id: "gid://shopify/Metafield/9", namespace: "$app:peakguard", key: "kill_switches", type: "json", value: JSON.stringify(value), compareDigest: "d1", updatedAt: "2026-11-27T14:30:00Z" };
+  return { operation: ShopMetafield, variables: { namespace: "$app:peakguard", key: "kill_switches" }, respond: ok({ shop: { id: "gid://shopify/Shop/1", ianaTimezone: ZONE, metafield } }) };
+}
 
 function validationsAnswer(set: RuleSet | null, extra: { enabled?: boolean } = {}) {
   const nodes = set
@@ -207,7 +216,7 @@ describe("GIVEN rules in Shopify", () => {
       { ...MAX, mode: "enforce", max: 1 },
       { id: "stock", mode: "enforce", kind: "atp", skus: ["HD-*"], staleAfterSeconds: 300, whenStale: "closed" },
     ]);
-    await useAdmin([readValidations(rules), { operation: ValidationLookupVariants, variables: { ids: [HOODIE_M] }, respond: variantsAnswer }]);
+    await useAdmin([readValidations(rules), killSwitchesRead(null), { operation: ValidationLookupVariants, variables: { ids: [HOODIE_M] }, respond: variantsAnswer }]);
     const { status, body } = await post({ intent: "lookup", revision: "x", lines: "HD-BLK-M × 2", buyer: "guest", step: "CHECKOUT_COMPLETION", language: "FR", at: "2026-11-27T10:00" });
     expect(status).toBe(200);
     const result = body.result as { errors: { message: string }[]; verdicts: { ruleId: string; status: string; explanation: string }[] };
@@ -227,6 +236,27 @@ describe("GIVEN rules in Shopify", () => {
       ["hoodie-2", { blocked: 1, lookups: 1 }],
       ["stock", { blocked: 1, lookups: 1 }],
     ]);
+  });
+
+  it("WHEN a cart ships to a region a peak kill switch names THEN the lookup shows the switch's block first, and says market switches need a market", async () => {
+    const rules = setOf([{ ...MAX, mode: "enforce", max: 5 }]);
+    const switches = { v: 1, rev: 2, region: [{ cc: "FR", msg: { fr: "Pas de livraison en France aujourd'hui." } }, { mk: "eu" }, { cc: "DE", until: "2026-11-26" }] };
+    await useAdmin([readValidations(rules), killSwitchesRead(switches), { operation: ValidationLookupVariants, variables: { ids: [HOODIE_M] }, respond: variantsAnswer }]);
+    const { status, body } = await post({ intent: "lookup", revision: "x", lines: "HD-BLK-M × 2", buyer: "guest", countryCode: "fr", step: "CHECKOUT_COMPLETION", language: "FR", at: "2026-11-27T10:00" });
+    expect(status).toBe(200);
+    const result = body.result as { errors: { target: string; message: string }[]; killedRegions: { region: string }[]; notes: string[]; verdicts: { ruleId: string; status: string }[] };
+    expect(result.errors).toEqual([{ target: "$.cart.deliveryGroups[0].deliveryAddress.countryCode", message: "Pas de livraison en France aujourd'hui." }]);
+    expect(result.killedRegions.map((k) => k.region)).toEqual(["FR"]);
+    expect(result.notes).toEqual(expect.arrayContaining(["Blocked by the peak kill switch for FR (Peak page), whatever the rules say.", "Region kill switches by market were not checked: name the market to check them."]));
+    expect(result.verdicts.map((v) => [v.ruleId, v.status])).toEqual([["hoodie-2", "passed"]]);
+
+    await useAdmin([readValidations(rules), killSwitchesRead(switches), { operation: ValidationLookupVariants, variables: { ids: [HOODIE_M] }, respond: variantsAnswer }]);
+    const expired = await post({ intent: "lookup", revision: "x", lines: "HD-BLK-M × 2", buyer: "guest", countryCode: "DE", market: "us", step: "CHECKOUT_COMPLETION", language: "EN", at: "2026-11-27T10:00" });
+    expect((expired.body.result as { errors: unknown[]; notes: string[] }).errors).toEqual([]);
+
+    await useAdmin([readValidations(rules)]);
+    const refused = await post({ intent: "lookup", revision: "x", lines: "HD-BLK-M × 2", buyer: "guest", market: "EU West", step: "CHECKOUT_COMPLETION", language: "EN", at: "" });
+    expect([refused.status, (refused.body as { fieldErrors: Record<string, string> }).fieldErrors.market]).toEqual([400, "A market handle, like us or eu (lower-case letters, digits, hyphens)"]);
   });
 
   it("WHEN synced orders exist THEN the page replays them per rule, and says which rules cannot be replayed", async () => {

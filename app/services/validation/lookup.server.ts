@@ -8,6 +8,8 @@
  * SKUs); a logged-in customer's purchases counted now from synced orders (what the app
  * publishes to their limits metafield); time from the shop's clock (or the time asked).
  * Each rule's verdict is recorded (CheckoutRuleCheck) for the page's lookup counts.
+ * The shop's peak region kill switches (the kill_switches metafield, read by the caller)
+ * run too, as the function runs them (kill-regions.ts): they block whatever the rules say.
  */
 import type { PrismaClient } from "@prisma/client";
 
@@ -17,6 +19,8 @@ import { utcToZoned, zonedToUtc } from "../../domain/promotions/time-admin";
 import { canonicalWall, exactClock } from "../../domain/validation/clock";
 import { countPurchases, normalizeEmail } from "../../domain/validation/customer-limits";
 import { evaluate } from "../../domain/validation/evaluate";
+import { regionKillErrors, type RegionKillError } from "../../domain/validation/kill-regions";
+import { parseRegionKillSwitches } from "../../domain/kill-switches/format";
 import { explainVerdict, statusLabel } from "../../domain/validation/explain";
 import type { BuyerJourneyStep, CheckoutInput, RuleSet, RuleVerdict, ValidationMessage } from "../../domain/validation/types";
 import type { AdminClient } from "../admin/client.server";
@@ -32,6 +36,8 @@ export interface LookupRequest {
   lines: { sku: string; quantity: number }[];
   buyer: { kind: "guest" } | { kind: "customer"; ref: string };
   address: { countryCode: string; provinceCode: string; zip: string; address1: string; address2: string } | null;
+  /** The checkout's market handle (region kill switches by market); null = not given. */
+  market: string | null;
   step: BuyerJourneyStep;
   language: (typeof LANGUAGES)[number];
   /** Shop-local wall time "YYYY-MM-DDTHH:MM:SS"; null = now. */
@@ -73,6 +79,9 @@ export function readLookupForm(form: FormData): LookupFormResult {
     ? { countryCode, provinceCode: text(form, "provinceCode").toUpperCase(), zip: text(form, "zip"), address1: text(form, "address1"), address2: text(form, "address2") }
     : null;
 
+  const market = text(form, "market").toLowerCase() || null;
+  if (market && !/^[a-z0-9][a-z0-9-]*$/.test(market)) errors.market = "A market handle, like us or eu (lower-case letters, digits, hyphens)";
+
   const step = (STEPS as string[]).includes(text(form, "step")) ? (text(form, "step") as BuyerJourneyStep) : "CHECKOUT_COMPLETION";
   const language = (LANGUAGES as readonly string[]).includes(text(form, "language")) ? (text(form, "language") as LookupRequest["language"]) : "EN";
   const atText = text(form, "at");
@@ -80,7 +89,7 @@ export function readLookupForm(form: FormData): LookupFormResult {
   if (atText && !at) errors.at = "A shop-local date and time, like 2026-11-27T10:00";
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, request: { lines, buyer, address, step, language, at } };
+  return { ok: true, request: { lines, buyer, address, market, step, language, at } };
 }
 
 export interface LookupVerdict {
@@ -102,6 +111,8 @@ export interface LookupResult {
   /** What testing-mode rules would have shown. */
   testing: ValidationMessage[];
   verdicts: LookupVerdict[];
+  /** Region kill switches that block this cart (their errors are in `errors` too, first). */
+  killedRegions: RegionKillError[];
   /** Facts the lookup could not find, said plainly. */
   notes: string[];
 }
@@ -144,7 +155,12 @@ export async function runLookup(
   shop: string,
   set: RuleSet,
   request: LookupRequest,
-  options: { zone: string; now: Date },
+  options: {
+    zone: string;
+    now: Date;
+    /** The shop's kill_switches metafield value (null: none); undefined: not checked. */
+    killSwitches?: string | null;
+  },
 ): Promise<LookupResult> {
   const notes: string[] = [];
   const skus = [...new Set(request.lines.map((l) => l.sku))];
@@ -200,10 +216,16 @@ export async function runLookup(
   const withLabels: RuleSet = { ...set, labels };
   const result = evaluate(withLabels, input, clock);
   await recordLookup(prisma, shop, result.verdicts, options.now);
+  // The function gives shop.localTime.date for the switches' expiry: the lookup's own day.
+  const killedRegions = options.killSwitches === undefined ? [] : regionKillErrors(options.killSwitches, input, request.market, at.slice(0, 10));
+  for (const k of killedRegions) notes.push(`Blocked by the peak kill switch for ${k.region} (Peak page), whatever the rules say.`);
+  const ks = options.killSwitches === undefined ? null : parseRegionKillSwitches(options.killSwitches);
+  if (ks && !request.market && ks.region.some((r) => r.mk)) notes.push("Region kill switches by market were not checked: name the market to check them.");
   const byId = new Map(set.rules.map((r) => [r.id, r]));
   return {
     at,
-    errors: result.errors,
+    errors: [...killedRegions.map(({ target, message }) => ({ target, message })), ...result.errors],
+    killedRegions,
     testing: result.testing.map(({ target, message }) => ({ target, message })),
     verdicts: result.verdicts.map((v) => {
       const rule = byId.get(v.ruleId);

@@ -17,6 +17,7 @@ import { lookupCounts, REPLAY_DAYS, replayCounts, type LookupCounts } from "./co
 import { publishCustomerLimitCounts } from "./customer-limits.server";
 import { draftRule, EMPTY_FIELDS, fieldErrors, fieldsFromForm, fieldsFromRule, labelsFor, withRule, type RuleFields } from "./form.server";
 import { readLookupForm, runLookup, type LookupResult } from "./lookup.server";
+import { readKillSwitchMetafield } from "../kill-switches/publish.server";
 import { summarize } from "./labels";
 
 export { kindLabel, summarize } from "./labels";
@@ -169,7 +170,8 @@ export async function handleAction(ctx: PageContext, form: FormData): Promise<{ 
     case "lookup": {
       const read = readLookupForm(form);
       if (!read.ok) return { status: 400, data: { intent, ok: false, message: "Some fields need fixing", fieldErrors: read.errors } };
-      const result = await runLookup(ctx.prisma, ctx.admin, ctx.shop, current.set, read.request, { zone: settings.zone, now: ctx.now });
+      const killSwitches = (await readKillSwitchMetafield(ctx.admin)).value;
+      const result = await runLookup(ctx.prisma, ctx.admin, ctx.shop, current.set, read.request, { zone: settings.zone, now: ctx.now, killSwitches });
       return { status: 200, data: { intent, ok: true, result } };
     }
     case "refreshClock": {
