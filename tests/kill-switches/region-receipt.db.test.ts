@@ -83,7 +83,7 @@ describe("region switch receipts", () => {
     const on = expectOk(await killSwitch(deps(), { target: target({ cc: "FR" }), reason: "carrier strike in France", expiresAt: null }));
     expect(on.receipt.publish).toMatchObject({ ok: true, readBack: { ok: true } });
     expect(on.receipt.checkout).toMatchObject({ ran: true, ok: false, country: "FR" });
-    expect(on.receipt.checkout.detail).toMatch(/^NOT honoured: checkout to FR \(eu\) was not checked by checkout-validation — /);
+    expect(on.receipt.checkout.detail).toMatch(/^NOT honoured: checkout to FR \(eu\) was not checked by checkout-validation — no active validation runs it: save the Checkout rules page once to create it \(simulator: not activated: /);
     expectOk(await restoreSwitch(deps(), on.switchId, "cleanup"));
   });
 

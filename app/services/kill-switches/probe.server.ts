@@ -211,7 +211,8 @@ export function regionCheck(
   const runs = result.runs.filter((r) => r.handle === VALIDATION_HANDLE);
   const ran = runs.filter((r) => r.status === "ok");
   if (ran.length === 0) {
-    const reason = runs.find((r) => r.errors.length > 0)?.errors[0] ?? why ?? "the checkout-validation function did not run (no active validation: save the Checkout rules page once to create it)";
+    const failed = runs.find((r) => r.errors.length > 0)?.errors[0];
+    const reason = failed ?? `no active validation runs it: save the Checkout rules page once to create it${why ? ` (simulator: ${why})` : ""}`;
     return { ok: false, detail: `NOT honoured: checkout to ${where} was not checked by ${VALIDATION_HANDLE} — ${reason}` };
   }
   const errors = ran.flatMap((r) => validationErrorsOf(r.output));
