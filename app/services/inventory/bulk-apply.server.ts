@@ -8,7 +8,11 @@
  *                               … WHERE stored < incoming): applyIfNewer's rule
  *   levels                      a full read, applied when at least as new as the
  *                               stored `available` (writeLevelRead's rule); an older
- *                               read only re-confirms the stored figure (syncedAt)
+ *                               read only re-confirms the stored figure (syncedAt).
+ *                               One upsert does both, keyed by the primary key: a
+ *                               separate UPDATE … FROM unnest was planned against the
+ *                               shop's stale row estimate during a first reconcile
+ *                               and scanned the whole shop per batch
  *
  * Each statement takes its rows as arrays (unnest), so a batch of 2,000 lines is
  * one statement per table whatever its size. A key seen twice in one batch keeps
@@ -16,6 +20,7 @@
  * for the strict guard, the last for the levels' ≤ guard). Raw SQL is not scoped
  * by forShop: every statement names the shop.
  */
+import { Prisma } from "@prisma/client";
 import { parseMoney } from "../../domain/money";
 import type { ShopDb } from "../db/scoped.server";
 import type { BulkItemLine, BulkLevelLine } from "./bulk-query";
@@ -188,32 +193,29 @@ export class BulkApplier {
     const itemIds = levels.map((r) => r.line.inventoryItemId);
     const locationIds = levels.map((r) => r.line.locationId);
     const updated = levels.map((r) => r.updatedAt);
-    // An older read re-confirms the newer stored figure (writeLevelRead's "stale").
-    await this.db.$executeRaw`
-      UPDATE "InventoryLevel" l SET "syncedAt" = ${now}
-        FROM unnest(${itemIds}::text[], ${locationIds}::text[], ${updated}::text[]) AS u(item, loc, updated)
-       WHERE l."shop" = ${shop} AND l."inventoryItemId" = u.item AND l."locationId" = u.loc AND l."availableAt" > u.updated::timestamp(3)`;
+    // One statement: a read at least as new as the stored `available` replaces the figures; an older one
+    // only re-confirms the stored figures (syncedAt). Applied ⇔ the row's availableAt is now the read's.
+    const fresh = Prisma.sql`"InventoryLevel"."availableAt" <= EXCLUDED."availableAt"`;
+    const take = (column: string) => Prisma.sql`${Prisma.raw(`"${column}"`)} = CASE WHEN ${fresh} THEN EXCLUDED.${Prisma.raw(`"${column}"`)} ELSE "InventoryLevel".${Prisma.raw(`"${column}"`)} END`;
+    const columns = ["available", "onHand", "committed", "reserved", "incoming", "safetyStock", "damaged", "qualityControl", "availableSource", "breakdownAt", "breakdownSource", "active", "changedAt", "availableAt"];
     const applied = await this.db.$queryRaw<{ n: number }[]>`
-      WITH w AS (
+      WITH u AS (
+        SELECT * FROM unnest(${itemIds}::text[], ${locationIds}::text[], ${q.map((x) => x.available)}::int[], ${q.map((x) => x.on_hand)}::int[],
+                             ${q.map((x) => x.committed)}::int[], ${q.map((x) => x.reserved)}::int[], ${q.map((x) => x.incoming)}::int[],
+                             ${q.map((x) => x.safety_stock)}::int[], ${q.map((x) => x.damaged)}::int[], ${q.map((x) => x.quality_control)}::int[],
+                             ${updated}::text[])
+               AS u(item, loc, available, on_hand, committed, reserved, incoming, safety_stock, damaged, quality_control, updated)
+      ), w AS (
         INSERT INTO "InventoryLevel" ("shop", "inventoryItemId", "locationId", "available", "onHand", "committed", "reserved", "incoming",
                                       "safetyStock", "damaged", "qualityControl", "availableAt", "availableSource", "breakdownAt",
                                       "breakdownSource", "active", "changedAt", "syncedAt")
         SELECT ${shop}, u.item, u.loc, u.available, u.on_hand, u.committed, u.reserved, u.incoming, u.safety_stock, u.damaged, u.quality_control,
                u.updated::timestamp(3), 'reconcile', u.updated::timestamp(3), 'reconcile', true, ${now}, ${now}
-          FROM unnest(${itemIds}::text[], ${locationIds}::text[], ${q.map((x) => x.available)}::int[], ${q.map((x) => x.on_hand)}::int[],
-                      ${q.map((x) => x.committed)}::int[], ${q.map((x) => x.reserved)}::int[], ${q.map((x) => x.incoming)}::int[],
-                      ${q.map((x) => x.safety_stock)}::int[], ${q.map((x) => x.damaged)}::int[], ${q.map((x) => x.quality_control)}::int[],
-                      ${updated}::text[])
-               AS u(item, loc, available, on_hand, committed, reserved, incoming, safety_stock, damaged, quality_control, updated)
+          FROM u
         ON CONFLICT ("shop", "inventoryItemId", "locationId") DO UPDATE SET
-          "available" = EXCLUDED."available", "onHand" = EXCLUDED."onHand", "committed" = EXCLUDED."committed", "reserved" = EXCLUDED."reserved",
-          "incoming" = EXCLUDED."incoming", "safetyStock" = EXCLUDED."safetyStock", "damaged" = EXCLUDED."damaged",
-          "qualityControl" = EXCLUDED."qualityControl", "availableAt" = EXCLUDED."availableAt", "availableSource" = EXCLUDED."availableSource",
-          "breakdownAt" = EXCLUDED."breakdownAt", "breakdownSource" = EXCLUDED."breakdownSource", "active" = true,
-          "changedAt" = EXCLUDED."changedAt", "syncedAt" = EXCLUDED."syncedAt"
-         WHERE "InventoryLevel"."availableAt" <= EXCLUDED."availableAt"
-        RETURNING 1)
-      SELECT count(*)::int AS n FROM w`;
+          ${Prisma.join(columns.map(take), ", ")}, "syncedAt" = EXCLUDED."syncedAt"
+        RETURNING "inventoryItemId", "locationId", "availableAt")
+      SELECT count(*)::int AS n FROM w JOIN u ON u.item = w."inventoryItemId" AND u.loc = w."locationId" AND w."availableAt" = u.updated::timestamp(3)`;
     // A level repeated in one batch counts once as applied; its other lines count as stale.
     return Number(applied[0]?.n ?? 0);
   }
