@@ -13,7 +13,7 @@ import { resolveDatabaseTarget } from "../../app/services/db/database-url";
 import { forShop } from "../../app/services/db/scoped.server";
 import { queueCapFromEnv } from "../../app/services/peak/backpressure.server";
 import { recordInstall } from "../../app/services/shops.server";
-import type { AppUnderDrill, StartAppOptions } from "./harness";
+import { threadCpu, type AppUnderDrill, type StartAppOptions } from "./harness";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -81,6 +81,7 @@ export function builtApp(options: BuiltAppOptions): (start: StartAppOptions) => 
       url,
       prisma: database.prisma,
       backpressure: { cap, note: `the receiver answers 503 + Retry-After at ${cap} unprocessed events; the sender retries` },
+      cpu: () => (child.pid ? threadCpu(child.pid) : null),
       async close() {
         if (exited === null) {
           const gone = new Promise((r) => child.once("exit", r));

@@ -21,7 +21,9 @@
  *
  * Everything is bounded: the load loop by durationMs, draining by drainTimeoutMs.
  */
+import fs from "node:fs";
 import { createServer } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
@@ -40,7 +42,40 @@ export interface AppUnderDrill {
   prisma: PrismaClient;
   /** The backlog cap the receiver enforces, if any, and what it does there. */
   backpressure: { cap: number | null; note: string };
+  /** CPU the app has used so far, by thread (Linux /proc; null where it cannot be read). */
+  cpu?: () => ThreadCpu[] | null;
   close(): Promise<void>;
+}
+
+export interface ThreadCpu {
+  /** The thread's name (comm) and id. */
+  thread: string;
+  cpuMs: number;
+}
+
+/** CPU used by each thread of process `pid` (user + system), from /proc; null off Linux. */
+export function threadCpu(pid: number): ThreadCpu[] | null {
+  const tick = 10; // ms per clock tick (USER_HZ is 100 on Linux)
+  try {
+    return fs.readdirSync(`/proc/${pid}/task`).map((tid) => {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return { thread: `${comm}#${tid}`, cpuMs: (Number(fields[11]) + Number(fields[12])) * tick };
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** What each thread used between two readings, busiest first (threads under 1% of the total folded into "other"). */
+export function cpuBetween(before: ThreadCpu[], after: ThreadCpu[]): ThreadCpu[] {
+  const start = new Map(before.map((t) => [t.thread, t.cpuMs]));
+  const used = after.map((t) => ({ thread: t.thread, cpuMs: t.cpuMs - (start.get(t.thread) ?? 0) })).sort((a, b) => b.cpuMs - a.cpuMs);
+  const total = used.reduce((a, t) => a + t.cpuMs, 0);
+  const shown = used.filter((t) => t.cpuMs >= total * 0.01);
+  const other = total - shown.reduce((a, t) => a + t.cpuMs, 0);
+  return other > 0 ? [...shown, { thread: "other", cpuMs: other }] : shown;
 }
 
 export interface StartAppOptions {
@@ -269,6 +304,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
       worker.on("error", (error) => notes.push(`checkout worker: ${error.message}`));
     }
 
+    const cpuBefore = app.cpu?.() ?? null;
+    const drillCpuBefore = process.cpuUsage();
+    const loadBefore = os.loadavg();
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();
     const orderRate = options.ordersPerMinute / 60_000; // per ms
@@ -382,6 +420,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
     if (!drained) notes.push(`events still unprocessed after ${drainTimeout / 1000} s`);
     unsubscribe();
     const finishedAt = new Date();
+    const cpuAfter = app.cpu?.() ?? null;
+    const drillCpu = process.cpuUsage(drillCpuBefore);
+    const loadAfter = os.loadavg();
 
     // Numbers.
     const stats = emulator.webhooks.stats();
@@ -437,6 +478,18 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
       backpressure: { cap: app.backpressure.cap, refusals: refused["503"] ?? 0, note: app.backpressure.note },
       notes: [
         ...notes,
+        `machine: ${os.cpus().length} CPU(s), load average (1 min) ${loadBefore[0]!.toFixed(2)} at the start, ${loadAfter[0]!.toFixed(2)} at the end`,
+        ...(cpuBefore && cpuAfter
+          ? (() => {
+              const used = cpuBetween(cpuBefore, cpuAfter);
+              const total = used.reduce((a, t) => a + t.cpuMs, 0);
+              const perDelivery = attempts.length > 0 ? total / attempts.length : 0;
+              return [
+                `app CPU from load start to drained: ${(total / 1000).toFixed(1)} s (${perDelivery.toFixed(2)} ms per delivery attempt); by thread: ${used.map((t) => `${t.thread} ${(t.cpuMs / 1000).toFixed(1)} s`).join(", ")}`,
+              ];
+            })()
+          : []),
+        `drill process CPU (emulator, sender, ATP reads) over the same time: ${((drillCpu.user + drillCpu.system) / 1e6).toFixed(1)} s`,
         `drill process event-loop delay p99 ${(eld.percentile(99) / 1e6).toFixed(1)} ms, max ${(eld.max / 1e6).toFixed(1)} ms (ack times include it)`,
         ...(fetchLog.dropped.length > 0 ? [`injected: ${fetchLog.dropped.length} delivery(ies) acknowledged without reaching the app (${fetchLog.dropped.join(", ")})`] : []),
       ],

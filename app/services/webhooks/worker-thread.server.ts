@@ -18,6 +18,7 @@
  * kicks it with a message after each stored event. If the thread dies it is started again after
  * a second; events it was processing keep their lease and are claimed again when it expires.
  */
+import os from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { DatabaseTarget } from "../db/database-url";
 import { WebhookWorker } from "./processor.server";
@@ -26,6 +27,20 @@ export const WEBHOOK_THREAD_ROLE = "peakguard-webhook-worker";
 export const WORKER_MODE_ENV = "PEAKGUARD_WEBHOOK_WORKER";
 /** Resources processed at the same time by the worker thread (PostgreSQL). */
 export const WORKER_CONCURRENCY = 8;
+/**
+ * The worker thread's nice value (Linux: per thread; 0..19, PEAKGUARD_WEBHOOK_WORKER_NICE):
+ * when the CPU is short, acknowledging (HTTP thread) goes first and processing takes what is
+ * left — a burst costs processing lag, not acknowledgement time.
+ */
+export const WORKER_NICE_ENV = "PEAKGUARD_WEBHOOK_WORKER_NICE";
+export const DEFAULT_WORKER_NICE = 10;
+
+export function workerNice(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === "") return DEFAULT_WORKER_NICE;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new WorkerModeError(`${WORKER_NICE_ENV} must be an integer from 0 to 19, got "${raw}"`);
+  return n;
+}
 
 export type WorkerMode = "off" | "in-process" | "thread";
 
@@ -111,6 +126,12 @@ export class WebhookWorkerThread {
 
 /** The thread's side: its own database client and worker loop, kicked by the receiving thread. */
 export async function runWebhookWorkerThread(): Promise<void> {
+  const nice = workerNice(process.env[WORKER_NICE_ENV]);
+  try {
+    os.setPriority(nice); // pid 0: this thread only, on Linux
+  } catch (error) {
+    console.error(`[webhooks] worker thread: could not set its priority to ${nice}`, error);
+  }
   const { default: prisma } = await import("../../db.server");
   const worker = new WebhookWorker(prisma, { concurrency: WORKER_CONCURRENCY, pollMs: 1_000 }).start();
   parentPort?.on("message", (message) => {
