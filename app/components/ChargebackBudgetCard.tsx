@@ -143,7 +143,7 @@ export function ChargebackBudgetCard({ card, shopCurrency }: { card: ChargebackC
               inputMode="decimal"
               error={errors.amount ?? errors.currencyCode}
             />
-            <InlineStack gap="200" wrap={false}>
+            <BlockStack gap="200">
               <TextField
                 label="Disputes per month"
                 name="maxDisputes"
@@ -164,7 +164,7 @@ export function ChargebackBudgetCard({ card, shopCurrency }: { card: ChargebackC
                 helpText="Empty: no limit"
                 error={errors.maxFraudCancellations}
               />
-            </InlineStack>
+            </BlockStack>
             <InlineStack align="end">
               <Button submit loading={busy}>
                 Save budget

@@ -11,6 +11,12 @@ import { BarChart, LineChart } from "@shopify/polaris-viz";
 import { Box, Text } from "@shopify/polaris";
 import { alignStepSeries, shortUtcLabel, type TimedPoint } from "./chart-data";
 
+/**
+ * The provider's themes: Polaris Viz's Light theme with straight segments. A spline
+ * between samples would draw ATP values that never existed (ATP holds until the next change).
+ */
+export const VIZ_THEMES = { Light: { line: { hasSpline: false } } };
+
 export function useHydrated(): boolean {
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
@@ -34,8 +40,8 @@ export function ChartFrame({ name, label, height = 240, children }: { name: stri
   );
 }
 
-/** ATP over time, one step line per location, on one time axis (UTC labels). */
-export function AtpLineChart({ series }: { series: { name: string; points: TimedPoint[] }[] }) {
+/** ATP over time, one step line per location, on one time axis (UTC labels), held until `until` (the page's now). */
+export function AtpLineChart({ series, until }: { series: { name: string; points: TimedPoint[] }[]; until?: string }) {
   if (series.every((s) => s.points.length === 0)) {
     return (
       <Text as="p" tone="subdued">
@@ -43,7 +49,7 @@ export function AtpLineChart({ series }: { series: { name: string; points: Timed
       </Text>
     );
   }
-  const aligned = alignStepSeries(series);
+  const aligned = alignStepSeries(series, { until });
   return (
     <BlockCaption caption={aligned.bucketed ? "Lowest ATP in each interval (times in UTC)" : "ATP after each change; it holds until the next (times in UTC)"}>
       <ChartFrame name="atp-history" label="ATP over time by location">

@@ -29,15 +29,22 @@ export const MAX_POINTS = 120;
  * null before its first sample. Beyond `maxPoints` times, the range is cut
  * into `maxPoints` equal intervals and each series shows its LOWEST value in
  * each interval (for ATP the dip is what matters: a dip below zero is an
- * oversell), keyed by the interval's end.
+ * oversell), keyed by the interval's end. `until` (the page's "now"), when later
+ * than every sample, ends the axis there: each value holds until then.
  */
-export function alignStepSeries(series: readonly { name: string; points: readonly TimedPoint[] }[], maxPoints = MAX_POINTS): { series: VizSeries[]; bucketed: boolean } {
+export function alignStepSeries(
+  series: readonly { name: string; points: readonly TimedPoint[] }[],
+  options: { maxPoints?: number; until?: string } = {},
+): { series: VizSeries[]; bucketed: boolean } {
+  const maxPoints = options.maxPoints ?? MAX_POINTS;
   const parsed = series.map((s) => ({
     name: s.name,
     points: s.points.map((p) => ({ t: Date.parse(p.at), v: p.atp })).filter((p) => Number.isFinite(p.t)).sort((a, b) => a.t - b.t),
   }));
   const times = [...new Set(parsed.flatMap((s) => s.points.map((p) => p.t)))].sort((a, b) => a - b);
   if (times.length === 0) return { series: parsed.map((s) => ({ name: s.name, data: [] })), bucketed: false };
+  const until = options.until ? Date.parse(options.until) : NaN;
+  if (Number.isFinite(until) && until > (times[times.length - 1] as number)) times.push(until);
 
   if (times.length <= maxPoints) {
     return {

@@ -360,7 +360,7 @@ export default function Inventory() {
                 <BlockStack gap="300">
                   <span id="history" />
                   <Text as="h2" variant="headingMd">ATP of {history.sku} over 30 days</Text>
-                  <AtpLineChart series={history.series} />
+                  <AtpLineChart series={history.series} until={data.now} />
                 </BlockStack>
               </Card>
             )}

@@ -8,6 +8,7 @@ import { Banner, Box } from "@shopify/polaris";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppNavigation } from "~/components/AppNavigation";
+import { VIZ_THEMES } from "~/components/VizCharts";
 import { adminContext } from "~/services/admin-context.server";
 
 export const links: LinksFunction = () => [
@@ -36,7 +37,7 @@ export default function App() {
             This is the local store emulator, not a Shopify store. Pages render outside Shopify&apos;s admin, without App Bridge.
           </Banner>
         </Box>
-        <PolarisVizProvider defaultTheme="Light">
+        <PolarisVizProvider defaultTheme="Light" themes={VIZ_THEMES}>
           <Outlet />
         </PolarisVizProvider>
       </AppProvider>
@@ -46,7 +47,7 @@ export default function App() {
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <AppNavigation />
-      <PolarisVizProvider defaultTheme="Light">
+      <PolarisVizProvider defaultTheme="Light" themes={VIZ_THEMES}>
         <Outlet />
       </PolarisVizProvider>
     </AppProvider>

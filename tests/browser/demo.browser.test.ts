@@ -70,16 +70,33 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+interface EmulatorOrder {
+  id: number;
+  name: string;
+  createdAt: string;
+  cancelledAt: string | null;
+  refunds: unknown[];
+  fulfillments: { status: string }[];
+}
+
 interface EmulatorState {
   shop: { myshopifyDomain: string };
   products: unknown[];
   variants: unknown[];
-  orders: unknown[];
+  orders: EmulatorOrder[];
 }
+
+const emulatorState = async () => (await (await fetch(`${emulatorUrl}/__emulator/state`)).json()) as EmulatorState;
+
+/** Orders the demo's initial sync read (the last 3 days), fulfilled, not cancelled or refunded: newest first. */
+const syncedFulfilled = (state: EmulatorState) =>
+  state.orders
+    .filter((o) => Date.parse(o.createdAt) > Date.now() - 2 * 86_400_000 && o.cancelledAt === null && o.refunds.length === 0 && o.fulfillments.some((f) => f.status === "SUCCESS"))
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
 
 describe("the demo admin in Chromium", () => {
   it("the dashboard shows the demo shop and the mirror of the emulator's store", async () => {
-    const state = (await (await fetch(`${emulatorUrl}/__emulator/state`)).json()) as EmulatorState;
+    const state = await emulatorState();
     const page = await browser.newPage();
     await page.goto(`${appUrl}/app`);
     await page.getByText(`Local demo: ${state.shop.myshopifyDomain}`).waitFor();
@@ -109,4 +126,86 @@ describe("the demo admin in Chromium", () => {
     }
     await page.close();
   });
+
+  it("the dashboard's chargeback card: a fraud cancellation in the emulator reaches it, the budget form names bad fields, and a budget below it shows over budget", async () => {
+    const [order] = syncedFulfilled(await emulatorState()).slice(-1);
+    if (!order) throw new Error("the demo store has no synced fulfilled order to cancel");
+    const cancelled = await fetch(`${emulatorUrl}/__emulator/orders/${order.id}/cancel`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ reason: "FRAUD", refund: true }),
+    });
+    expect(cancelled.status).toBe(200);
+    const page = await browser.newPage();
+    const fraudCount = () => page.locator('xpath=//span[normalize-space()="Cancelled as fraud"]/following-sibling::span[1]').first().innerText();
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      await page.goto(`${appUrl}/app`);
+      await page.getByRole("heading", { name: "Chargeback budget" }).waitFor();
+      if ((await fraudCount()).startsWith("1 ")) break;
+      if (Date.now() > deadline) throw new Error(`the fraud cancellation of ${order.name} never reached the card: ${await fraudCount()}`);
+      await page.waitForTimeout(500);
+    }
+    expect(await page.getByText("No budget set").count()).toBe(1);
+
+    await page.getByLabel(/^Lost to chargebacks per month/).fill("12.345");
+    await page.getByRole("button", { name: "Save budget" }).click();
+    await page.getByText('"12.345" has more than 2 decimal places for USD', { exact: false }).waitFor();
+
+    await page.getByLabel(/^Lost to chargebacks per month/).fill("100");
+    await page.getByLabel("Fraud cancellations per month").fill("0");
+    await page.getByRole("button", { name: "Save budget" }).click();
+    await page.getByText("Over the chargeback budget").waitFor();
+    expect(await page.getByText(/Cancelled as fraud in .+: 1, over the budget of 0 by 1/).count()).toBe(1);
+    await page.close();
+  });
+
+  it("the Returns page: a staff return created in the page, bulk approved from the queue, and both Polaris Viz charts drawn", async () => {
+    const state = await emulatorState();
+    const [order] = syncedFulfilled(state);
+    if (!order) throw new Error("the demo store has no synced fulfilled order to return");
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(String(error)));
+    await page.goto(`${appUrl}/app/returns?order=${encodeURIComponent(order.name)}`);
+    await page.getByRole("spinbutton", { name: "Units" }).first().fill("1");
+    await page.getByRole("button", { name: "Create return" }).click();
+    const created = page.getByText(new RegExp(`return (RMA-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]) requested for order ${order.name}`));
+    await created.waitFor({ timeout: 20_000 });
+    const rma = /RMA-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]/.exec(await created.innerText())?.[0] ?? "";
+
+    await page.goto(`${appUrl}/app/returns`);
+    const row = page.locator(".Polaris-IndexTable__TableRow", { hasText: rma });
+    await row.waitFor();
+    expect(await row.getByText("within SLA").count()).toBe(1);
+    await row.locator(".Polaris-Checkbox input").check({ force: true });
+    await page.locator('button:has-text("Approve selected"):visible').first().click();
+    await page.getByText("1 of 1 approved").waitFor({ timeout: 20_000 });
+    await page.locator(".Polaris-IndexTable__TableRow", { hasText: rma }).getByText("approved", { exact: true }).waitFor();
+
+    // Polaris Viz draws in the browser only (it reads window while rendering): an svg inside each chart's container.
+    await page.locator('[data-chart="return-rate"] svg').first().waitFor();
+    await page.locator('[data-chart="return-reasons"] svg').first().waitFor();
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: path.join(os.tmpdir(), "peakguard-returns.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("the Inventory page draws a SKU's ATP over time as a Polaris Viz line chart", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${appUrl}/app/inventory`);
+    await page.getByRole("link", { name: "History" }).first().click();
+    await page.waitForURL(/[?&]sku=/);
+    const historyUrl = page.url();
+    // ATP samples are written when the inventory jobs (every 10 s) publish the first figures after the initial reconcile.
+    const deadline = Date.now() + 60_000;
+    while ((await page.locator('[data-chart="atp-history"]').count()) === 0) {
+      if (Date.now() > deadline) throw new Error(`no ATP history for ${historyUrl} within 60 s: ${await page.getByText(/No ATP changes/).count()} "no changes" notes`);
+      await page.waitForTimeout(2_000);
+      await page.goto(historyUrl);
+    }
+    await page.locator('[data-chart="atp-history"] svg').first().waitFor();
+    expect(await page.locator('[data-chart="atp-history"] path').count()).toBeGreaterThan(0);
+    await page.close();
+  }, 90_000);
 });

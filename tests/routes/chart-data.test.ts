@@ -32,12 +32,21 @@ describe("alignStepSeries", () => {
   it("beyond maxPoints, buckets keep each interval's lowest value, so a dip below zero stays visible", () => {
     const start = Date.parse("2026-11-01T00:00:00Z");
     const points = Array.from({ length: 1000 }, (_, i) => ({ at: new Date(start + i * 60_000).toISOString(), atp: i === 501 ? -4 : 10 }));
-    const { series, bucketed } = alignStepSeries([{ name: "Brooklyn", points }], 10);
+    const { series, bucketed } = alignStepSeries([{ name: "Brooklyn", points }], { maxPoints: 10 });
     expect(bucketed).toBe(true);
     expect(series[0]?.data).toHaveLength(10);
     expect(Math.min(...(series[0]?.data.map((d) => d.value ?? Infinity) ?? []))).toBe(-4);
     expect(series[0]?.data.filter((d) => d.value === -4)).toHaveLength(1);
     expect(series[0]?.data.at(-1)?.key).toBe(new Date(start + 999 * 60_000).toISOString());
+  });
+
+  it("until (the page's now) ends the axis: each value holds until then; an earlier until changes nothing", () => {
+    const one = [{ name: "Brooklyn", points: [{ at: "2026-11-20T10:00:00Z", atp: 4 }] }];
+    expect(alignStepSeries(one, { until: "2026-11-26T10:00:00Z" }).series[0]?.data).toEqual([
+      { key: "2026-11-20T10:00:00.000Z", value: 4 },
+      { key: "2026-11-26T10:00:00.000Z", value: 4 },
+    ]);
+    expect(alignStepSeries(one, { until: "2026-11-19T10:00:00Z" }).series[0]?.data).toHaveLength(1);
   });
 
   it("no samples: empty series, nothing invented", () => {
