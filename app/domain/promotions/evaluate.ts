@@ -843,10 +843,12 @@ function usageRefusal(ctx: Ctx, p: Promotion): Refusal | null {
     const id = cart.customer?.id;
     const words = explain ? `limited to ${limit} use${limit === 1 ? "" : "s"} per customer` : "";
     if (!id) return { status: "not_eligible", reason: explain ? `${words}, and the buyer is not signed in (fail closed)` : "" };
-    if (!cart.customerUses || typeof cart.customerUses !== "object") {
+    const known = typeof cart.customerUses === "object" && cart.customerUses !== null;
+    // no counter yet: a customer with no orders has used nothing; anyone else is unknown (fail closed)
+    if (!known && cart.customer?.numberOfOrders !== 0) {
       return { status: "not_eligible", reason: explain ? `${words}, and this customer's uses are unknown (fail closed)` : "" };
     }
-    const used = numberOr0(cart.customerUses[p.id]);
+    const used = known ? numberOr0(cart.customerUses![p.id]) : 0;
     if (used >= limit) {
       return { status: "capped", reason: explain ? `${words}; this customer has used it ${used} time${used === 1 ? "" : "s"}` : "" };
     }

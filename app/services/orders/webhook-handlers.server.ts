@@ -17,6 +17,7 @@ import { onOrderEvent } from "../reservations/api.server";
 import { signalReserveFailed } from "./compensation.server";
 import { disputeRecordFromWebhook, recordDispute, recordFraudCancellation } from "./disputes.server";
 import { recordOrderEvent } from "./state.server";
+import { recordPromotionUses } from "../promotions/counters.server";
 
 type OrderTopic =
   | "orders/create" | "orders/updated" | "orders/paid" | "orders/cancelled" | "orders/fulfilled"
@@ -52,6 +53,8 @@ const orderEvent: Handler = async (ctx) => {
   }
   // Cancelled as fraud: counted against the chargeback budget (orders/cancelled, or any later payload saying so).
   const fraud = await recordFraudCancellation(ctx.db, ctx.shop, ctx.payload, eventKeyOf(ctx));
+  // The promotions area's use counters (per-customer and budget caps), from the payload the mirror took.
+  if (mirror === "applied") await recordPromotionUses(ctx.db, ctx.shop, ctx.payload);
   return fraud === "recorded" ? `${mirror}; fraud cancellation recorded` : mirror;
 };
 

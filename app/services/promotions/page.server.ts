@@ -36,6 +36,7 @@ export interface PageContext {
   now: Date;
 }
 
+import { markAllPromotionCounters } from "./counters.server";
 import { NEW_ID, REPLAY_DEFAULT, REPLAY_MAX } from "./constants";
 export { NEW_ID, REPLAY_DEFAULT, REPLAY_MAX };
 
@@ -186,6 +187,8 @@ export async function handleEditorAction(ctx: PageContext, id: string, form: For
   if (intent === "save") {
     const saved = await savePromotionDiscount(ctx.admin, { id: id === NEW_ID ? null : id, title: setForm.title, set: authored, combinesWith, shopZone: zone });
     if (!saved.ok) return { status: 422, data: { intent: "save", ok: false, errors: errorsByField(saved.errors) } };
+    // a cap may be new: publish every use counter and budget again (the promotions job)
+    await markAllPromotionCounters(ctx.prisma, ctx.shop);
     const { findings } = await analyzeWithCatalog(ctx.prisma, ctx.admin, ctx.shop, saved.set, ctx.now);
     return {
       status: 200,

@@ -87,6 +87,24 @@ export async function listPromotionDiscounts(admin: AdminClient, limit = 100): P
   return out.slice(0, limit);
 }
 
+/** Every automatic app discount carrying a readable promotion set, with its set (the counters' publisher). */
+export async function listPromotionSets(admin: AdminClient): Promise<{ discountId: string; set: PromotionSet }[]> {
+  const out: { discountId: string; set: PromotionSet }[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < 10; page++) {
+    const data: OperationData<typeof DiscountPromotionsList> = await admin.request(DiscountPromotionsList, { first: 50, ...(after ? { after } : {}) });
+    const connection = data.discountNodes;
+    for (const node of connection.nodes) {
+      if (!node.set || node.discount.__typename !== "DiscountAutomaticApp") continue;
+      const set = readSet(node.set.value);
+      if (set) out.push({ discountId: node.id, set });
+    }
+    if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) break;
+    after = connection.pageInfo.endCursor;
+  }
+  return out;
+}
+
 export interface PromotionDiscount {
   id: string;
   title: string;

@@ -134,15 +134,16 @@ function productCandidates(
     const off = cents * 10000 - subtotal * rate;
     if (rate > 0 && rate <= 10000 && off < 5000 && off > -5000) {
       // neighbouring lines mostly share a group: test the last one before the lookup
-      let group = last;
-      if (group === null || group.rate !== rate || group.mask !== mask) {
-        const key = mask * 16384 + rate;
-        group = byKey[key];
-        if (group === undefined) {
+      let group: Group;
+      if (last !== null && last.rate === rate && last.mask === mask) group = last;
+      else {
+        const key: number = mask * 16384 + rate;
+        const known: Group | undefined = byKey[key];
+        if (known === undefined) {
           group = byKey[key] = { targets: [], mask, rate, cents: 0 };
           groups.push(group);
           bytes += CANDIDATE_BYTES;
-        }
+        } else group = known;
         last = group;
       }
       const id = lineIds[i]!;
