@@ -35,6 +35,10 @@ export interface BatchOutcome {
 }
 
 type Runner = Pick<ShopDb, "$queryRaw" | "$executeRaw">;
+type Db = Pick<ShopDb, "$transaction">;
+
+/** A batch waits its turn behind a drop's holds on the pool, and writes 2,000 rows: longer than Prisma's 5 s default. */
+const BATCH_TX = { maxWait: 30_000, timeout: 120_000 } as const;
 
 function iso(value: string): string | null {
   const time = Date.parse(value);
@@ -66,7 +70,7 @@ export class BulkApplier {
   private pending: BatchOutcome = { applied: 0, stale: 0, skipped: 0 };
 
   constructor(
-    private readonly db: Runner,
+    private readonly db: Db,
     private readonly shop: string,
     private readonly currency: string,
     private readonly batchLines = BULK_BATCH_LINES,
@@ -97,32 +101,45 @@ export class BulkApplier {
     return this.buffered >= this.batchLines;
   }
 
-  /** Writes what is buffered; returns the outcome of every line added since the last flush. */
-  async flush(now: Date): Promise<BatchOutcome> {
+  /**
+   * Writes what is buffered, in one transaction; returns the outcome of every line
+   * added since the last flush. The buffer is taken before the first await, so the
+   * caller may keep adding lines while the batch is written (one batch in flight).
+   *
+   * The transaction commits without waiting for its WAL flush (synchronous_commit
+   * off, for this transaction only): a crash may lose the last batches, never
+   * reorder or corrupt them, and the reconcile is re-run (lease); the progress
+   * row's commit, which is synchronous, makes every batch before it durable.
+   */
+  flush(now: Date): Promise<BatchOutcome> {
     const outcome = this.pending;
     this.pending = { applied: 0, stale: 0, skipped: 0 };
     const items = this.items;
     const levels = this.levels;
     this.items = [];
     this.levels = [];
-    if (items.length > 0) {
-      const applied = await this.writeItems(items, now);
-      outcome.applied += applied;
-      outcome.stale += items.length - applied;
-    }
-    if (levels.length > 0) {
-      const applied = await this.writeLevels(levels, now);
-      outcome.applied += applied;
-      outcome.stale += levels.length - applied;
-    }
-    return outcome;
+    if (items.length === 0 && levels.length === 0) return Promise.resolve(outcome);
+    return this.db.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL synchronous_commit TO OFF`;
+      if (items.length > 0) {
+        const applied = await this.writeItems(tx, items, now);
+        outcome.applied += applied;
+        outcome.stale += items.length - applied;
+      }
+      if (levels.length > 0) {
+        const applied = await this.writeLevels(tx, levels, now);
+        outcome.applied += applied;
+        outcome.stale += levels.length - applied;
+      }
+      return outcome;
+    }, BATCH_TX);
   }
 
   /** Items, then their products and variants; an item line is applied when its item or its variant was. */
-  private async writeItems(rows: ItemRow[], now: Date): Promise<number> {
+  private async writeItems(tx: Runner, rows: ItemRow[], now: Date): Promise<number> {
     const { shop } = this;
     const items = newestByKey(rows, (r) => r.line.id, (r) => r.updatedAt, false);
-    const itemApplied = await this.db.$queryRaw<{ id: string }[]>`
+    const itemApplied = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO "InventoryItem" ("shop", "id", "sku", "tracked", "variantId", "identifiers", "shopifyUpdatedAt", "source", "syncedAt", "deletedAt")
       SELECT ${shop}, u.id, u.sku, u.tracked, u.variant_id, u.identifiers::jsonb, u.updated::timestamp(3), 'reconcile', ${now}, NULL
         FROM unnest(${items.map((r) => r.line.id)}::text[], ${items.map((r) => r.line.variant?.sku ?? null)}::text[],
@@ -142,7 +159,7 @@ export class BulkApplier {
         product: r.line.variant!.product,
         updatedAt: r.productUpdatedAt!,
       }));
-      await this.db.$executeRaw`
+      await tx.$executeRaw`
         INSERT INTO "Product" ("shop", "id", "title", "handle", "status", "tags", "shopifyUpdatedAt", "source", "syncedAt", "deletedAt")
         SELECT ${shop}, u.id, u.title, u.handle, u.status, ARRAY(SELECT jsonb_array_elements_text(u.tags::jsonb)), u.updated::timestamp(3), 'reconcile', ${now}, NULL
           FROM unnest(${products.map((p) => p.product.id)}::text[], ${products.map((p) => p.product.title)}::text[],
@@ -155,7 +172,7 @@ export class BulkApplier {
          WHERE "Product"."shopifyUpdatedAt" < EXCLUDED."shopifyUpdatedAt"`;
 
       const variants = newestByKey(withVariant, (r) => r.line.variant!.id, (r) => r.variantUpdatedAt!, false);
-      const variantApplied = await this.db.$queryRaw<{ item: string }[]>`
+      const variantApplied = await tx.$queryRaw<{ item: string }[]>`
         INSERT INTO "Variant" ("shop", "id", "productId", "sku", "barcode", "priceCents", "inventoryItemId", "shopifyUpdatedAt", "source", "syncedAt")
         SELECT ${shop}, u.id, u.product_id, u.sku, u.barcode, u.price_cents, u.item, u.updated::timestamp(3), 'reconcile', ${now}
           FROM unnest(${variants.map((r) => r.line.variant!.id)}::text[], ${variants.map((r) => r.line.variant!.product.id)}::text[],
@@ -186,7 +203,7 @@ export class BulkApplier {
     return count;
   }
 
-  private async writeLevels(rows: { line: BulkLevelLine; updatedAt: string }[], now: Date): Promise<number> {
+  private async writeLevels(tx: Runner, rows: { line: BulkLevelLine; updatedAt: string }[], now: Date): Promise<number> {
     const { shop } = this;
     const levels = newestByKey(rows, (r) => `${r.line.inventoryItemId} ${r.line.locationId}`, (r) => r.updatedAt, true);
     const q = levels.map((r) => quantitiesFrom(r.line.quantities));
@@ -198,7 +215,7 @@ export class BulkApplier {
     const fresh = Prisma.sql`"InventoryLevel"."availableAt" <= EXCLUDED."availableAt"`;
     const take = (column: string) => Prisma.sql`${Prisma.raw(`"${column}"`)} = CASE WHEN ${fresh} THEN EXCLUDED.${Prisma.raw(`"${column}"`)} ELSE "InventoryLevel".${Prisma.raw(`"${column}"`)} END`;
     const columns = ["available", "onHand", "committed", "reserved", "incoming", "safetyStock", "damaged", "qualityControl", "availableSource", "breakdownAt", "breakdownSource", "active", "changedAt", "availableAt"];
-    const applied = await this.db.$queryRaw<{ n: number }[]>`
+    const applied = await tx.$queryRaw<{ n: number }[]>`
       WITH u AS (
         SELECT * FROM unnest(${itemIds}::text[], ${locationIds}::text[], ${q.map((x) => x.available)}::int[], ${q.map((x) => x.on_hand)}::int[],
                              ${q.map((x) => x.committed)}::int[], ${q.map((x) => x.reserved)}::int[], ${q.map((x) => x.incoming)}::int[],

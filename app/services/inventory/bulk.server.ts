@@ -20,7 +20,7 @@ import type { AdminClient } from "../admin/client.server";
 import { forShop, type ShopDb } from "../db/scoped.server";
 import { classifyLine, BULK_CATALOG_QUERY } from "./bulk-query";
 import { streamJsonl } from "./jsonl.server";
-import { BulkApplier } from "./bulk-apply.server";
+import { BulkApplier, type BatchOutcome } from "./bulk-apply.server";
 import { locationFromGraphQL, writeLocation } from "./mirror.server";
 
 export const APPLY_LEASE_MS = 5 * 60_000;
@@ -123,24 +123,35 @@ export async function applyBulkResult(prisma: PrismaClient, shop: string, client
     const response = await (options.fetch ?? fetch)(bulkOperation.url);
     if (!response.ok || !response.body) throw new Error(`Downloading the bulk result answered HTTP ${response.status}`);
 
+    // One batch is written while the next is read and parsed; batches commit in file order.
     const applier = new BulkApplier(db, shop, currency, options.batchLines);
-    const flush = async () => {
-      const outcome = await applier.flush(clock());
+    let inFlight: Promise<BatchOutcome> | null = null;
+    const settle = async () => {
+      if (!inFlight) return;
+      const writing = inFlight;
+      inFlight = null;
+      const outcome = await writing;
       report.applied += outcome.applied;
       report.stale += outcome.stale;
       report.skipped += outcome.skipped;
+    };
+    const startFlush = async () => {
+      await settle();
+      inFlight = applier.flush(clock());
+      // Its failure is raised by the next settle(); until then it must not count as unhandled.
+      inFlight.catch(() => undefined);
     };
     const progress = await streamJsonl(
       response.body,
       async (value) => {
         const line = classifyLine(value);
         if (line.kind === "unknown") report.skipped += 1;
-        else if (applier.add(line)) await flush();
+        else if (applier.add(line)) await startFlush();
       },
       {
         progressEvery: options.progressEvery ?? 5000,
         onProgress: async ({ bytes, lines }) => {
-          await flush();
+          // applied/stale count the batches written so far (one may still be in flight).
           report.bytes = bytes;
           report.lines = lines;
           await db.bulkSync.updateMany({
@@ -150,7 +161,8 @@ export async function applyBulkResult(prisma: PrismaClient, shop: string, client
         },
       },
     );
-    await flush();
+    await startFlush();
+    await settle();
     report.bytes = progress.bytes;
     report.lines = progress.lines;
     await db.bulkSync.updateMany({ where: { id: syncId }, data: { status: "completed", finishedAt: clock(), lockedUntil: null, applied: report.applied, stale: report.stale } });
