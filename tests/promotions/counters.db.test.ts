@@ -12,7 +12,8 @@ import type { PromotionSet } from "~/domain/promotions/types";
 import { AdminClient } from "~/services/admin/client.server";
 import { forShop } from "~/services/db/scoped.server";
 import { countPromotionUses, markAllPromotionCounters, publishPromotionCounters, recordPromotionUses } from "~/services/promotions/counters.server";
-import { runPromotionCounterJob } from "~/services/promotions/jobs.server";
+import { runPromotionCounterJob, runPromotionJobs } from "~/services/promotions/jobs.server";
+import { recordInstall } from "~/services/shops.server";
 import { listPromotionSets } from "~/services/promotions/promotions.server";
 import { cartLinesDiscountsGenerateRun } from "../../extensions/promotion-stacking/src/cart_lines_discounts_generate_run";
 import { compiled, functionInput, type InputOptions } from "../../extensions/promotion-stacking/tests/inputs";
@@ -202,5 +203,14 @@ describe("publishing, 25 metafields a call, and the caps at checkout", () => {
     expect(await publishPromotionCounters(db.prisma, admin, SHOP, await listPromotionSets(admin))).toEqual({ customers: 0, budgets: 0, calls: 0 });
     strict.assertDone();
     expect(await scoped().promotionCounterDirty.count()).toBe(0);
+  });
+
+  it("the pass over every shop skips a shop not installed with an offline token yet, quietly, and keeps its marks", async () => {
+    await recordInstall(db.prisma, SHOP, null);
+    await recordPromotionUses(scoped(), SHOP, discountedOrder(9101, 6));
+    const logged: string[] = [];
+    await runPromotionJobs(db.prisma, (m) => logged.push(m));
+    expect(logged).toEqual([]);
+    expect(await scoped().promotionCounterDirty.count()).toBe(2);
   });
 });

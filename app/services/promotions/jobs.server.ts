@@ -1,12 +1,14 @@
 /**
  * The promotions job: every 10 s, for each installed shop with promotion counters marked
- * (counters.server.ts), read the shop's promotion sets and publish the marked counters.
+ * (counters.server.ts), read the shop's promotion sets and publish the marked counters. A shop
+ * with nothing marked costs one count query and no Admin API call.
  * PEAKGUARD_PROMOTION_JOBS=off keeps a process from running it; tests (VITEST) call
  * runPromotionCounterJob directly and never start the timer.
  */
 import type { PrismaClient } from "@prisma/client";
 
 import type { AdminClient } from "../admin/client.server";
+import { OfflineSessionMissingError } from "../admin/offline.server";
 import { forShop } from "../db/scoped.server";
 import { adminClientFor } from "../inventory/jobs.server";
 import { publishPromotionCounters, type PublishedPromotionCounters } from "./counters.server";
@@ -22,51 +24,37 @@ export async function runPromotionCounterJob(prisma: PrismaClient, shop: string,
   return publishPromotionCounters(prisma, admin, shop, await listPromotionSets(admin));
 }
 
-export class PromotionJobs {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-
-  constructor(private readonly prisma: PrismaClient, private readonly options: { intervalMs?: number } = {}) {}
-
-  start(): this {
-    if (!this.timer) {
-      this.timer = setInterval(() => void this.tick(), this.options.intervalMs ?? PROMOTION_JOB_INTERVAL_MS);
-      this.timer.unref();
+/** One pass over every installed shop (the one cross-shop read: the shop list); a failing shop is logged and skipped. */
+export async function runPromotionJobs(prisma: PrismaClient, log: (m: string) => void = console.error): Promise<void> {
+  const shops = await prisma.shop.findMany({ where: { uninstalledAt: null }, select: { shop: true } });
+  for (const { shop } of shops) {
+    try {
+      await runPromotionCounterJob(prisma, shop, () => adminClientFor(prisma, shop));
+    } catch (error) {
+      if (error instanceof OfflineSessionMissingError) continue; // not installed with an offline token yet
+      log(`[promotions] counters for ${shop} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return this;
-  }
-
-  /** One pass over every installed shop; overlapping ticks are skipped. */
-  tick(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      try {
-        // The one deliberate cross-shop read: the list of shops to work for.
-        const shops = await this.prisma.shop.findMany({ where: { uninstalledAt: null }, select: { shop: true } });
-        for (const { shop } of shops) {
-          try {
-            await runPromotionCounterJob(this.prisma, shop, () => adminClientFor(this.prisma, shop));
-          } catch (error) {
-            console.error(`[promotions] counters for ${shop} failed`, error);
-          }
-        }
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
   }
 }
 
 declare global {
-  var __peakguardPromotionJobs: PromotionJobs | undefined;
+  var __peakguardPromotionJobs: NodeJS.Timeout | undefined;
 }
 
-export async function startPromotionJobs(): Promise<PromotionJobs | null> {
-  if (process.env.PEAKGUARD_PROMOTION_JOBS === "off" || process.env.VITEST) return null;
-  if (!globalThis.__peakguardPromotionJobs) {
-    const { default: prisma } = await import("../../db.server");
-    globalThis.__peakguardPromotionJobs = new PromotionJobs(prisma).start();
-  }
-  return globalThis.__peakguardPromotionJobs;
+/** Starts the process's promotions job once; overlapping passes are skipped. */
+export async function startPromotionJobs(): Promise<void> {
+  if (process.env.PEAKGUARD_PROMOTION_JOBS === "off" || process.env.VITEST || globalThis.__peakguardPromotionJobs) return;
+  const { default: prisma } = await import("../../db.server");
+  let running = false;
+  const pass = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await runPromotionJobs(prisma);
+    } finally {
+      running = false;
+    }
+  };
+  globalThis.__peakguardPromotionJobs = setInterval(() => void pass(), PROMOTION_JOB_INTERVAL_MS);
+  globalThis.__peakguardPromotionJobs.unref();
 }
