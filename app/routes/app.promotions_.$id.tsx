@@ -229,8 +229,8 @@ function PromotionCard(props: {
             <Text1 label="Most off, % of what it applies to" value={p.maxPercent} onChange={set("maxPercent")} error={err("maxPercent")} type="number" />
           </FormLayout.Group>
           <FormLayout.Group>
-            <Text1 label="Uses per customer" value={p.perCustomerUses} onChange={set("perCustomerUses")} error={err("perCustomerUses")} type="number" help="Needs a signed-in customer." />
-            <Text1 label="Total budget" value={p.totalBudget} onChange={set("totalBudget")} error={err("totalBudget")} placeholder="5000.00" />
+            <Text1 label="Uses per customer" value={p.perCustomerUses} onChange={set("perCustomerUses")} error={err("perCustomerUses")} type="number" help="Needs a signed-in customer. Counted from orders within seconds; a returning customer not counted yet is refused." />
+            <Text1 label="Total budget" value={p.totalBudget} onChange={set("totalBudget")} error={err("totalBudget")} placeholder="5000.00" help="What orders already took is counted from orders within seconds; checkouts in flight can overshoot it slightly." />
           </FormLayout.Group>
         </FormLayout>
       </BlockStack>
