@@ -27,10 +27,10 @@ function bootServer() {
     .then((jobs) => jobs.startInventoryJobs())
     .catch((error: unknown) => console.error("[inventory] jobs did not start", error));
   // Promotion use counters to customer and discount metafields (every 10 s; PEAKGUARD_PROMOTION_JOBS=off).
-void import("./services/promotions/jobs.server")
-  .then((promotions) => promotions.startPromotionJobs())
-  .catch((error: unknown) => console.error("[promotions] jobs did not start", error));
-// Kill-switch expiry and scheduled promotion freezes (every 30 s).
+  void import("./services/promotions/jobs.server")
+    .then((promotions) => promotions.startPromotionJobs())
+    .catch((error: unknown) => console.error("[promotions] jobs did not start", error));
+  // Kill-switch expiry and scheduled promotion freezes (every 30 s).
   void import("./services/peak/scheduler.server")
     .then((peak) => peak.ensurePeakScheduler())
     .catch((error: unknown) => console.error("[peak] scheduler did not start", error));

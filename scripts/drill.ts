@@ -5,7 +5,7 @@
  * cancellations, returns and refunds — at 1.5 × the configured peak for a bounded time, with
  * Shopify's delivery behaviour on (5% duplicates, 250 ms reordering, retries), every webhook
  * over loopback HTTP into the BUILT app (its own process, its own throwaway PostgreSQL
- * database, its WebhookWorker). Then reports ack p50/p99, processing lag, errors, ATP read p99,
+ * database, its WebhookWorker thread). Then reports ack p50/p99, processing lag, errors, ATP read p99,
  * checkout-simulator p99 per function and whether any event was lost; judges them against
  * the targets (≥ 3,000 orders/min, ack p99 ≤ 50 ms, lag p99 ≤ 2 s, 0 lost), stores the
  * report (DrillReport) for the Peak page and exits 1 when a check fails.
@@ -170,7 +170,7 @@ async function main(): Promise<number> {
     duplicates: number("duplicates", values.duplicates),
     reorderMs: number("reorder-ms", values["reorder-ms"]),
     injectDrops: number("inject-drop", values["inject-drop"]),
-    app: "built app (remix-serve) + WebhookWorker, PostgreSQL",
+    app: "built app (remix-serve), WebhookWorker in its own thread, PostgreSQL",
     machine: `${(await import("node:os")).cpus().length} CPU(s), Node ${process.version}`,
   };
   try {

@@ -1,8 +1,9 @@
 /**
  * The app under drill: the BUILT app (build/server/index.js under remix-serve, the production
- * shape: Remix's HTTP stack, authenticate.webhook's HMAC check, the receiver, the in-process
- * WebhookWorker) as its own process, on its own PostgreSQL database, installed for the
- * emulator's shop with an offline session the emulator accepts.
+ * shape: Remix's HTTP stack, the HMAC check, the receiver, and — on PostgreSQL — the WebhookWorker
+ * in its own thread, app/services/webhooks/worker-thread.server.ts) as its own process, on its
+ * own PostgreSQL database, installed for the emulator's shop with an offline session the
+ * emulator accepts. Its CPU is read per thread from /proc (the drill reports it).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";

@@ -1,22 +1,19 @@
 /**
- * The app under drill without Remix: the receiver (receiveWebhookWith, the same function every
- * webhooks.<topic>.tsx route calls, backlog cap included) behind node:http and the WebhookWorker,
- * all in the drill's process on the database it is given. Quick, for tests and for comparing against the built app; its ack times share the
+ * The app under drill without Remix: the receiver (receiveWebhookWith with verifyWebhook, as every
+ * webhooks.<topic>.tsx route calls it, backlog cap included) behind node:http and the WebhookWorker
+ * (in-process, one event at a time), all in the drill's process on the database it is given. Quick, for tests and for comparing against the built app; its ack times share the
  * drill's event loop, so the built app (app.ts) gives the honest numbers.
  */
 import http from "node:http";
 import type { PrismaClient } from "@prisma/client";
-import { ApiVersion, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { testConfig } from "@shopify/shopify-app-remix/test-helpers";
 import { queueCapFromEnv } from "../../app/services/peak/backpressure.server";
 import { WebhookWorker } from "../../app/services/webhooks/processor.server";
-import { receiveWebhookWith } from "../../app/services/webhooks/receive.server";
+import { receiveWebhookWith, verifyWebhook } from "../../app/services/webhooks/receive.server";
 import { isKnownTopic } from "../../app/services/webhooks/topics";
 import type { AppUnderDrill, StartAppOptions } from "./harness";
 
 export function inProcessApp(prisma: PrismaClient): (start: StartAppOptions) => Promise<AppUnderDrill> {
   return async (start) => {
-    const shopify = shopifyApp(testConfig({ apiVersion: ApiVersion.October26, apiSecretKey: start.apiSecret, logger: { level: LogSeverity.Error } }));
     const worker = new WebhookWorker(prisma, { pollMs: 250 }).start();
     const cap = queueCapFromEnv().cap;
     const server = http.createServer(async (req, res) => {
@@ -29,7 +26,7 @@ export function inProcessApp(prisma: PrismaClient): (start: StartAppOptions) => 
       let response: Response;
       try {
         response = isKnownTopic(topic)
-          ? await receiveWebhookWith({ prisma, authenticateWebhook: (r) => shopify.authenticate.webhook(r), worker }, request, topic)
+          ? await receiveWebhookWith({ prisma, verify: (r, rawBody) => verifyWebhook(r, rawBody, start.apiSecret), worker }, request, topic)
           : new Response("unknown topic", { status: 404 });
       } catch (thrown) {
         response = thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 });
