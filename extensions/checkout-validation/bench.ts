@@ -14,6 +14,7 @@
  * ships to New York, so it passes).
  */
 import { benchCartLine, defineBenchmarks } from "../../functions/bench-spec";
+import { serializeCheckoutAtp } from "../../app/domain/inventory/atp-metafield";
 import { typicalKillSwitches } from "../../app/domain/kill-switches/bench-states";
 import { serializeKillSwitches } from "../../app/domain/kill-switches/serialize";
 import { planClock } from "../../app/domain/validation/clock-admin";
@@ -27,7 +28,7 @@ const DROP_LINES = 5;
 const SIZES = ["XS", "S", "M", "L", "XL"];
 /** The drop's SKUs (DRP-26-HD-XS …) for its first lines, benchCartLine's for the rest: same lengths as real SKUs. */
 const sku = (i: number) => (i < DROP_LINES ? `DRP-26-HD-${SIZES[i]}` : benchCartLine(i).merchandise.sku);
-const figure = (i: number) => ({ v: 1, asOf: NOW - 40 - i, total: 20 + (i % 7) });
+const figure = (i: number) => ({ sku: sku(i), asOf: NOW - 40 - i, total: 20 + (i % 7) });
 
 const DROP_RULES: Rule[] = [
   { id: "drop-max", mode: "enforce", kind: "maxPerOrder", skus: ["DRP-26-*"], max: 4 },
@@ -42,7 +43,12 @@ const DROP_RULES: Rule[] = [
 const KILL_SWITCHES = JSON.parse(serializeKillSwitches(typicalKillSwitches())) as unknown;
 const ATP_ALL: Rule[] = [{ id: "stock", mode: "enforce", kind: "atp", skus: [], staleAfterSeconds: 300, whenStale: "closed" }];
 
-function input(rules: Rule[], lines: number, atpOn: (i: number) => boolean) {
+/**
+ * `governed`: how many SKUs the validation's ATP copy carries (what the app publishes for the
+ * rules: the drop's 5, or for a rule over every SKU the whole catalogue up to the metafield's
+ * size — here every line's SKU).
+ */
+function input(rules: Rule[], lines: number, governed: number) {
   const labels: Record<string, string> = {};
   for (let i = 0; i < DROP_LINES; i++) labels[sku(i)] = `Summit Hoodie — Black / ${SIZES[i]}`;
   const set: RuleSet = { schemaVersion: 1, currencyCode: "USD", failureMode: "closed", labels, rules };
@@ -55,13 +61,17 @@ function input(rules: Rule[], lines: number, atpOn: (i: number) => boolean) {
       cost: { subtotalAmount: { amount: "4312.50", currencyCode: "USD" } },
       buyerIdentity: { customer: { limits: { jsonValue: { v: 1, asOf: NOW - 600, counts: { "drop-limit": 1 } } } } },
       deliveryGroups: [{ deliveryAddress: { countryCode: "US", provinceCode: "NY", zip: "11201", address1: "410 Atlantic Ave", address2: "Apt 3" } }],
-      lines: Array.from({ length: lines }, (_, i) => ({ q: 1 + (i % 3), m: { s: sku(i), a: atpOn(i) ? { j: figure(i) } : null } })),
+      lines: Array.from({ length: lines }, (_, i) => ({ q: 1 + (i % 3), m: { s: sku(i) } })),
     },
     shop: {
       k: { jsonValue: KILL_SWITCHES },
       localTime: { date: "2026-11-27", ...Object.fromEntries(plan.ticks.slots.map(([, utc], i) => [`t${i}`, utc !== null && NOW >= utc])) },
     },
-    validation: { rules: { jsonValue: set }, ticks: { jsonValue: plan.ticks } },
+    validation: {
+      rules: { jsonValue: set },
+      ticks: { jsonValue: plan.ticks },
+      stock: { jsonValue: JSON.parse(serializeCheckoutAtp(Array.from({ length: governed }, (_, i) => figure(i))).value) as unknown },
+    },
   };
 }
 
@@ -69,6 +79,6 @@ function input(rules: Rule[], lines: number, atpOn: (i: number) => boolean) {
 const GOAL = [{ lines: 200, maxFloorRatio: 2, maxBudgetShare: 0.5 }];
 
 export default defineBenchmarks([
-  { target: TARGET, label: "drop", sizes: [1, 50, 200], input: (lines) => input(DROP_RULES, lines, (i) => i < DROP_LINES), goals: GOAL },
-  { target: TARGET, label: "atp all", sizes: [1, 50, 200], input: (lines) => input(ATP_ALL, lines, () => true), goals: GOAL },
+  { target: TARGET, label: "drop", sizes: [1, 50, 200], input: (lines) => input(DROP_RULES, lines, DROP_LINES), goals: GOAL },
+  { target: TARGET, label: "atp all", sizes: [1, 50, 200], input: (lines) => input(ATP_ALL, lines, Math.max(lines, DROP_LINES)), goals: GOAL },
 ]);

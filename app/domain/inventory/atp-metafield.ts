@@ -288,3 +288,91 @@ export function validateAtpValue(json: unknown): AtpProblem[] {
   }
   return [...problems, ...checkFigure(raw)];
 }
+
+/* ------------------------------------------- the checkout validation's copy --- */
+
+/**
+ * The checkout validation's own copy of the figures its ATP rules need (issue 5): a json
+ * metafield on the Validation (the function owner), not on the variants. Reading the
+ * per-variant metafield above on every cart line made every line of a checkout ~45 bytes
+ * longer (~3,000 Wasm instructions a line even when null, ~15,000 with a figure): this copy
+ * puts the few SKUs a drop governs in one small value the function reads once.
+ *
+ * WHERE   Validation metafield, app-owned: namespace "$app:peakguard", key "atp_checkout",
+ *         type json; the function reads `validation { stock: metafield(…) { jsonValue } }`.
+ *
+ * VALUE   {"v":1,"t":{"HD-BLK-M":"12@1795791845"},"l":{"70100000001":{"HD-BLK-M":"7@1795791845"}}}
+ *   t      SKU → "total@asOf": the same total and asOf as the variant's figure (the sum over
+ *          online locations; asOf its oldest confirmation, UTC epoch seconds). A string, not
+ *          an object or an array: the cheapest form for the function to parse.
+ *   l      optional: location key → (SKU → "n@asOf"), only for locations an ATP rule names.
+ *   over   optional: true when the figures the rules govern did not fit in
+ *          CHECKOUT_ATP_MAX_BYTES. Then no figure is carried and every ATP rule is
+ *          unreadable at checkout (the rule set's failure mode decides): a rule is never
+ *          silently loosened.
+ * A SKU without an entry has no figure (stale for a rule that names it).
+ */
+export const CHECKOUT_ATP_METAFIELD = { namespace: "$app:peakguard", key: "atp_checkout", type: "json" } as const;
+/** Under Shopify's 10,000 bytes per metafield a function reads; every byte costs the function ~230 instructions per run. */
+export const CHECKOUT_ATP_MAX_BYTES = 9_000;
+
+export interface CheckoutAtpValue {
+  v: 1;
+  t: Record<string, string>;
+  l?: Record<string, Record<string, string>>;
+  over?: true;
+}
+
+/** "total@asOf" for one figure (total clamped at 0, as in the variant's figure). */
+export function compactFigure(total: number, asOf: number): string {
+  return `${total < 0 ? 0 : total}@${asOf}`;
+}
+
+/**
+ * The function's reader of one "total@asOf" entry. Never throws. null: no usable figure
+ * (not a string, no "@", total not an integer); asOf null when it is not an integer (the
+ * figure is then stale, as with readAtp). A negative total reads as 0.
+ */
+export function readCompactFigure(entry: unknown): { total: number; asOf: number | null } | null {
+  if (typeof entry !== "string") return null;
+  const at = entry.indexOf("@");
+  if (at <= 0) return null;
+  const total = Number(entry.slice(0, at));
+  if (total % 1 !== 0) return null;
+  const asOf = at + 1 < entry.length ? Number(entry.slice(at + 1)) : Number.NaN;
+  return { total: total < 0 ? 0 : total, asOf: asOf % 1 === 0 ? asOf : null };
+}
+
+/**
+ * The app's writer: the value for these figures (SKUs sorted, canonical), or `over` when it
+ * would not fit. `locations` are the location keys ATP rules name.
+ */
+export function serializeCheckoutAtp(
+  figures: readonly { sku: string; asOf: number; total: number; byLocation?: Record<string, number> | null }[],
+  locations: readonly string[] = [],
+  maxBytes = CHECKOUT_ATP_MAX_BYTES,
+): { value: string; bytes: number; over: boolean; skus: number } {
+  const sorted = [...figures].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+  const t: Record<string, string> = {};
+  for (const f of sorted) if (!(f.sku in t)) t[f.sku] = compactFigure(f.total, f.asOf);
+  const out: CheckoutAtpValue = { v: 1, t };
+  if (locations.length > 0) {
+    const l: Record<string, Record<string, string>> = {};
+    for (const loc of [...new Set(locations)].sort()) {
+      const at: Record<string, string> = {};
+      for (const f of sorted) {
+        const n = f.byLocation ? f.byLocation[loc] : undefined;
+        if (typeof n === "number" && !(f.sku in at)) at[f.sku] = compactFigure(n, f.asOf);
+      }
+      l[loc] = at;
+    }
+    out.l = l;
+  }
+  const value = JSON.stringify(out);
+  const bytes = new TextEncoder().encode(value).length;
+  if (bytes > maxBytes) {
+    const over = JSON.stringify({ v: 1, t: {}, over: true });
+    return { value: over, bytes: over.length, over: true, skus: Object.keys(t).length };
+  }
+  return { value, bytes, over: false, skus: Object.keys(t).length };
+}

@@ -27,7 +27,7 @@
  * instructions and each JS operation hundreds. So: one pass over the lines (grouped by
  * SKU), each rule looks only at its SKUs, no strings are built unless a rule fails.
  */
-import { atpAt, readAtp } from "../inventory/atp-metafield";
+import { readCompactFigure } from "../inventory/atp-metafield";
 import { currencyExponent } from "../money";
 import { globMatch, isPoBox, normalizePostalCode, splitPostalPattern } from "./address";
 import { readCustomerCounts } from "./customer-limits";
@@ -43,8 +43,30 @@ export interface SkuGroup {
   quantity: number;
   /** Index of the first line with this SKU: the error target. */
   line: number;
-  /** The first ATP metafield value among its lines (jsonValue), or null. */
-  atp: unknown;
+  /** Its "total@asOf" entry in the validation's ATP copy (stockOf(input).t), or null. */
+  atp: string | null;
+}
+
+/**
+ * The validation's copy of the figures its ATP rules need (`validation.stock`, format
+ * CHECKOUT_ATP_METAFIELD in ../inventory/atp-metafield.ts), read leniently: never throws.
+ * `t` SKU → "total@asOf"; `l` location key → (SKU → "n@asOf"); `over` when the app could
+ * not fit the governed figures (every ATP rule is then unreadable).
+ */
+export interface Stock {
+  t: Record<string, unknown> | null;
+  l: Record<string, unknown> | null;
+  over: boolean;
+}
+
+const NO_STOCK: Stock = { t: null, l: null, over: false };
+
+export function stockOf(input: Pick<CheckoutInput, "validation">): Stock {
+  const raw = input.validation?.stock?.jsonValue as { v?: unknown; t?: unknown; l?: unknown; over?: unknown } | null | undefined;
+  if (!raw || typeof raw !== "object" || raw.v !== 1) return NO_STOCK;
+  const t = raw.t && typeof raw.t === "object" ? (raw.t as Record<string, unknown>) : null;
+  const l = raw.l && typeof raw.l === "object" ? (raw.l as Record<string, unknown>) : null;
+  return { t, l, over: raw.over === true };
 }
 
 /**
@@ -62,14 +84,17 @@ export interface Governed {
   ends: string[];
   lo: string;
   hi: string;
+  /** An ATP rule (not off) governs every line with a figure. */
   anyWithAtp: boolean;
+  /** Some ATP rule is not off: the validation's ATP copy is read. */
+  anyAtp: boolean;
 }
 
 /** Above any SKU a shop has: the end of the range of the pattern "*". */
 const TOP = "\uffff\uffff\uffff\uffff";
 
 export function governedBy(rules: readonly Rule[]): Governed {
-  const governed: Governed = { exact: new Set(), prefixes: [], ends: [], lo: "", hi: "", anyWithAtp: false };
+  const governed: Governed = { exact: new Set(), prefixes: [], ends: [], lo: "", hi: "", anyWithAtp: false, anyAtp: false };
   let any = false;
   const cover = (lo: string, hi: string) => {
     if (!any || lo < governed.lo) governed.lo = lo;
@@ -78,7 +103,10 @@ export function governedBy(rules: readonly Rule[]): Governed {
   };
   for (const rule of rules) {
     if (rule.mode === "off" || !("skus" in rule) || !Array.isArray(rule.skus)) continue;
-    if (rule.kind === "atp" && rule.skus.length === 0) governed.anyWithAtp = true;
+    if (rule.kind === "atp") {
+      governed.anyAtp = true;
+      if (rule.skus.length === 0) governed.anyWithAtp = true;
+    }
     for (const p of rule.skus) {
       if (typeof p !== "string") continue;
       if (!p.endsWith("*")) {
@@ -105,7 +133,11 @@ export function governedBy(rules: readonly Rule[]): Governed {
  * function every JS operation is hundreds of Wasm instructions, and most lines of a big
  * cart are not the drop's), and allocates nothing.
  */
-export function groupLines(lines: CheckoutInput["cart"]["lines"], governed?: Governed): { groups: SkuGroup[]; bySku: Map<string, SkuGroup>; total: number } {
+export function groupLines(
+  lines: CheckoutInput["cart"]["lines"],
+  governed?: Governed,
+  figures: Record<string, unknown> | null = null,
+): { groups: SkuGroup[]; bySku: Map<string, SkuGroup>; total: number } {
   const bySku = new Map<string, SkuGroup>();
   const groups: SkuGroup[] = [];
   // Locals, not property reads, in the loop: each read is a VM operation per line.
@@ -113,7 +145,8 @@ export function groupLines(lines: CheckoutInput["cart"]["lines"], governed?: Gov
   const lo = all ? "" : governed.lo;
   const hi = all ? "" : governed.hi;
   const exact = all ? null : governed.exact;
-  const withAtp = all || governed.anyWithAtp;
+  // An ATP rule over every line governs the lines whose SKU has a figure.
+  const withAtp = figures !== null && (all || governed.anyWithAtp);
   let total = 0;
   const count = lines.length;
   for (let i = 0; i < count; i++) {
@@ -124,10 +157,11 @@ export function groupLines(lines: CheckoutInput["cart"]["lines"], governed?: Gov
     const sku = m.s;
     if (!sku) continue;
     if (!all && (sku < lo || sku >= hi || !(exact!.has(sku) || inPrefixes(sku, governed)))) {
-      if (!withAtp || !m.a) continue;
+      if (!withAtp || figures![sku] === undefined) continue;
     }
     const quantity = q > 0 ? q : 0;
-    const atp = m.a ? m.a.j : null;
+    const entry = figures === null ? undefined : figures[sku];
+    const atp = typeof entry === "string" ? entry : null;
     const group = bySku.get(sku);
     if (group === undefined) {
       const created = { sku, quantity, line: i, atp };
@@ -151,6 +185,7 @@ interface Context {
   input: CheckoutInput;
   clock: Clock;
   lang: Lang;
+  stock: Stock;
   /** Only the SKUs some rule governs (governedBy). */
   groups: SkuGroup[];
   bySku: Map<string, SkuGroup>;
@@ -365,13 +400,16 @@ function atp(ctx: Context, rule: Extract<Rule, { kind: "atp" }>): Outcome {
   const budget = num(rule.staleAfterSeconds, "staleAfterSeconds");
   const failClosed = oneOf(rule.whenStale, "open", "closed", "whenStale");
   const location = rule.location == null ? null : typeof rule.location === "string" ? rule.location : bad("location");
+  // The app could not fit the governed figures in the metafield: no figure can be trusted.
+  if (ctx.stock.over) bad("stock figures (over the metafield's size)");
   const groups = skus.length > 0 ? matching(ctx, skus) : ctx.groups.filter((g) => g.quantity > 0 && g.atp != null);
   if (groups.length === 0) return skip("no_lines");
+  const atLocation = location === null ? null : ctx.stock.l ? (ctx.stock.l[location] as Record<string, unknown> | undefined) : undefined;
   const errors: ValidationMessage[] = [];
   for (const g of groups) {
-    const figure = readAtp(g.atp);
-    const available = figure === null ? null : location === null ? figure.total : atpAt(figure, location);
-    const fresh = available !== null && figure!.asOf !== null && ctx.clock.freshUntil(figure!.asOf, budget) === true;
+    const figure = readCompactFigure(location === null ? g.atp : atLocation ? atLocation[g.sku] : null);
+    const available = figure === null ? null : figure.total;
+    const fresh = figure !== null && figure.asOf !== null && ctx.clock.freshUntil(figure.asOf, budget) === true;
     if (!fresh) {
       if (failClosed) errors.push({ target: lineTarget(g.line), message: message(ctx.lang, "stockUnconfirmed", { item: label(ctx, g.sku) }) });
     } else if (g.quantity > available!) {
@@ -399,9 +437,11 @@ export interface EvaluateOptions {
 }
 
 export function evaluate(set: RuleSet, input: CheckoutInput, clock: Clock, options: EvaluateOptions = {}): Evaluation {
-  const { groups, bySku, total } = groupLines(input.cart.lines, governedBy(set.rules));
+  const governed = governedBy(set.rules);
+  const stock = governed.anyAtp ? stockOf(input) : NO_STOCK;
+  const { groups, bySku, total } = groupLines(input.cart.lines, governed, stock.t);
   const lang = pickLanguage(input.localization.language.isoCode);
-  const ctx: Context = { set, input, clock, lang, groups, bySku, total, atCart: input.buyerJourney.step === "CART_INTERACTION" };
+  const ctx: Context = { set, input, clock, lang, stock, groups, bySku, total, atCart: input.buyerJourney.step === "CART_INTERACTION" };
   const result: Evaluation = { errors: [], testing: [], verdicts: [] };
   const closed = set.failureMode === "closed";
   let blockAll = false;

@@ -4,9 +4,9 @@
  * verdicts, re-reading from the cart the figures it compared (quantities, published
  * counts, ATP and its age), so the function never pays for building explanations.
  */
-import { atpAt, formatUtc, readAtp } from "../inventory/atp-metafield";
+import { formatUtc, readCompactFigure } from "../inventory/atp-metafield";
 import { readCustomerCounts } from "./customer-limits";
-import { groupLines } from "./evaluate";
+import { groupLines, stockOf } from "./evaluate";
 import { skuMatcher } from "./sku";
 import type { CheckoutInput, Clock, Rule, RuleVerdict } from "./types";
 
@@ -40,7 +40,7 @@ const REASONS: Record<NonNullable<RuleVerdict["reason"]>, string> = {
 
 function bySku(input: CheckoutInput, skus: readonly string[]) {
   const matches = skus.length > 0 ? skuMatcher(skus) : null;
-  return groupLines(input.cart.lines).groups.filter((g) => g.quantity > 0 && (matches ? matches(g.sku) : g.atp != null));
+  return groupLines(input.cart.lines, undefined, stockOf(input).t).groups.filter((g) => g.quantity > 0 && (matches ? matches(g.sku) : g.atp != null));
 }
 
 /** One sentence: what the rule compared and what it found. */
@@ -88,14 +88,20 @@ export function explainVerdict(rule: Rule | undefined, verdict: RuleVerdict, inp
     }
     case "atp": {
       let stale = false;
+      const stock = stockOf(input);
+      if (stock.over) {
+        facts = "the figures the ATP rules govern did not fit in the validation's metafield, so none was published; the failure mode decides";
+        break;
+      }
+      const atLocation = rule.location ? (stock.l?.[rule.location] as Record<string, unknown> | undefined) : undefined;
       facts = bySku(input, rule.skus)
         .map((g) => {
-          const figure = readAtp(g.atp);
-          const available = figure === null ? null : rule.location ? atpAt(figure, rule.location) : figure.total;
-          const fresh = figure === null || available === null || figure.asOf === null ? false : clock.freshUntil(figure.asOf, rule.staleAfterSeconds);
+          const figure = readCompactFigure(rule.location ? atLocation?.[g.sku] : g.atp);
+          const available = figure === null ? null : figure.total;
+          const fresh = figure === null || figure.asOf === null ? false : clock.freshUntil(figure.asOf, rule.staleAfterSeconds);
           if (fresh !== true) stale = true;
+          if (!figure && rule.location) return `${g.sku}: no figure for location ${rule.location} → stale`;
           if (!figure) return `${g.sku}: ${g.quantity} requested, no ATP figure published → stale`;
-          if (available === null) return `${g.sku}: no figure for location ${rule.location} → stale`;
           const age = figure.asOf === null ? "no asOf" : `as of ${formatUtc(figure.asOf)}`;
           const state = fresh === true ? "fresh" : fresh === false ? `older than ${rule.staleAfterSeconds} s → stale` : "age unknown → stale";
           return `${g.sku}: ${g.quantity} requested, ATP ${available} ${age} (${state})`;

@@ -117,11 +117,13 @@ export interface TimeGateRule extends RuleBase {
 }
 
 /**
- * Blocks a line whose quantity exceeds the variant's published ATP (app/domain/inventory/
- * atp-metafield.ts): the total, or one location's figure. A figure older than
- * `staleAfterSeconds` (or missing, or unreadable) is stale: "open" lets the line through,
- * "closed" blocks it with a "cannot confirm stock" message. Empty `skus` = every line
- * whose variant has a figure (lines without one are not governed).
+ * Blocks a line whose quantity exceeds the variant's published ATP: the total, or one
+ * location's figure, as the app copies them into the validation's own metafield
+ * (CHECKOUT_ATP_METAFIELD in app/domain/inventory/atp-metafield.ts) for the SKUs ATP rules
+ * govern. A figure older than `staleAfterSeconds` (or missing, or unreadable) is stale:
+ * "open" lets the line through, "closed" blocks it with a "cannot confirm stock" message.
+ * Empty `skus` = every line whose SKU has a figure in that copy (lines without one are not
+ * governed; the app copies every variant's figure then, as far as the metafield holds).
  */
 export interface AtpRule extends RuleBase {
   kind: "atp";
@@ -153,11 +155,12 @@ export type BuyerJourneyStep = "CART_INTERACTION" | "CHECKOUT_INTERACTION" | "CH
  * GraphQL aliases (extensions/checkout-validation/src/cart_validations_generate_run.graphql):
  * every input byte costs the function ~230 Wasm instructions per line, so the long field
  * names are not sent. q: quantity; m: merchandise (a ProductVariant, or {} for a custom
- * product); s: sku; a: the variant's ATP metafield; j: its jsonValue (read with readAtp).
+ * product); s: sku. ATP figures are not read per line: they come in the validation's own
+ * ATP copy (CheckoutInput.validation.stock; ../inventory/atp-metafield.ts).
  */
 export interface CartLineInput {
   q: number;
-  m: { __typename?: string; s?: string | null; a?: { j: unknown } | null };
+  m: { __typename?: string; s?: string | null };
 }
 
 export interface DeliveryAddressInput {
@@ -191,6 +194,11 @@ export interface CheckoutInput {
     deliveryGroups: { deliveryAddress?: DeliveryAddressInput | null }[];
     lines: CartLineInput[];
   };
+  /**
+   * stock: the validation's "$app:peakguard.atp_checkout" metafield (CHECKOUT_ATP_METAFIELD:
+   * the figures of the SKUs its ATP rules govern); absent or null when none is published.
+   */
+  validation?: { stock?: { jsonValue: unknown } | null } | null;
 }
 
 /**

@@ -18,7 +18,9 @@ import { parseMoney, toDecimalString } from "../../domain/money";
 import { utcToZoned, zonedToUtc } from "../../domain/promotions/time-admin";
 import { canonicalWall, exactClock } from "../../domain/validation/clock";
 import { countPurchases, normalizeEmail } from "../../domain/validation/customer-limits";
+import { readAtp } from "../../domain/inventory/atp-metafield";
 import { evaluate } from "../../domain/validation/evaluate";
+import { checkoutStock } from "../../domain/validation/stock";
 import { regionKillErrors, type RegionKillError } from "../../domain/validation/kill-regions";
 import { parseRegionKillSwitches } from "../../domain/kill-switches/format";
 import { explainVerdict, statusLabel } from "../../domain/validation/explain";
@@ -124,6 +126,11 @@ interface VariantFacts {
   atp: unknown;
 }
 
+/** The validation's ATP copy as the app would publish it for these variants (checkoutStock: only the SKUs ATP rules govern). */
+function checkoutStockOf(set: RuleSet, facts: readonly VariantFacts[]): string {
+  return checkoutStock(set, facts.map((f) => ({ sku: f.sku, figure: readAtp(f.atp) }))).value;
+}
+
 async function variantFacts(prisma: PrismaClient, admin: AdminClient, shop: string, skus: string[], currencyCode: string): Promise<Map<string, VariantFacts>> {
   const mirrored = await forShop(prisma, shop).variant.findMany({ where: { sku: { in: skus } }, select: { id: true, sku: true } });
   const facts = new Map<string, VariantFacts>();
@@ -208,9 +215,11 @@ export async function runLookup(
       deliveryGroups: request.address ? [{ deliveryAddress: request.address }] : [],
       lines: request.lines.map((l) => {
         const f = facts.get(l.sku);
-        return { q: l.quantity, m: { s: l.sku, a: f?.atp == null ? null : { j: f.atp } } };
+        return { q: l.quantity, m: { s: l.sku } };
       }),
     },
+    // The validation's ATP copy as the app publishes it (stock.server.ts), from the variants' own figures.
+    validation: { stock: { jsonValue: JSON.parse(checkoutStockOf(set, [...facts.values()])) as unknown } },
   };
   const clock = exactClock(at, atUtc);
   const withLabels: RuleSet = { ...set, labels };

@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { serializeCheckoutAtp } from "../../../app/domain/inventory/atp-metafield";
 import { planClock } from "../../../app/domain/validation/clock-admin";
 import type { Rule, RuleSet } from "../../../app/domain/validation/types";
 
@@ -45,6 +46,12 @@ const LIMIT: Rule = { id: "drop-limit", mode: "enforce", kind: "customerLimit", 
 const GATE: Rule = { id: "cap-gate", mode: "enforce", kind: "timeGate", skus: ["CAP-*"], opensAt: "2026-11-27T12:00:00" };
 const atp = (whenStale: "open" | "closed"): Rule => ({ id: "stock", mode: "enforce", kind: "atp", skus: ["HD-*"], staleAfterSeconds: 300, whenStale });
 const figure = (total: number, ageSeconds: number) => ({ v: 1, asOf: NOW - ageSeconds, total });
+
+/** The validation's ATP copy for the lines' figures, as the app writes it (serializeCheckoutAtp); null when no line has one. */
+function stockOf(lines: readonly Line[]) {
+  const figures = lines.flatMap(([sku, , f]) => (sku !== null && f ? [{ sku, asOf: (f as { asOf: number }).asOf, total: (f as { total: number }).total }] : []));
+  return figures.length === 0 ? null : { jsonValue: JSON.parse(serializeCheckoutAtp(figures).value) as unknown };
+}
 const line = (i: number) => `$.cart.lines[${i}].quantity`;
 /** shop.localTime.date at NOW in New York. */
 const TODAY = "2026-11-27";
@@ -242,12 +249,13 @@ function inputFor(s: Situation) {
       cost: { subtotalAmount: { amount, currencyCode } },
       buyerIdentity: { customer },
       deliveryGroups: (s.addresses ?? []).map((deliveryAddress) => ({ deliveryAddress })),
-      lines: s.lines.map(([sku, q, atpValue]) => ({ q, m: sku === null ? {} : { s: sku, a: atpValue ? { j: atpValue } : null } })),
+      lines: s.lines.map(([sku, q]) => ({ q, m: sku === null ? {} : { s: sku } })),
     },
     shop: { k: s.killSwitches === undefined ? null : { jsonValue: s.killSwitches }, localTime: { date: TODAY, ...localTime } },
     validation: {
       rules: s.rules === null ? null : { jsonValue: s.rawRules ?? set },
       ticks: { jsonValue: plan.ticks },
+      stock: stockOf(s.lines),
     },
   };
 }

@@ -326,7 +326,7 @@ describe("modes, order and unreadable rules", () => {
 });
 
 describe("groupLines with governedBy: the cheap filter keeps exactly the governed lines", () => {
-  const linesOf = (skus: string[]) => skus.map((s) => ({ q: 1, m: { s, a: null } }));
+  const linesOf = (skus: string[]) => skus.map((s) => ({ q: 1, m: { s } }));
   const kept = (rules: Rule[], skus: string[]) => groupLines(linesOf(skus), governedBy(rules)).groups.map((g) => g.sku);
   const max = (skus: string[]): Rule => ({ id: "m", mode: "enforce", kind: "maxPerOrder", skus, max: 1 });
   const SKUS = ["", "A", "A-1", "AB", "HD-", "HD-BLK-M", "HD.", "HDZ", "HD-\uffff", "hd-blk-m", "PG-010005", "Z", "\u00e9t\u00e9", "HD\uffffX"];
@@ -345,14 +345,15 @@ describe("groupLines with governedBy: the cheap filter keeps exactly the governe
     expect(kept(rules, SKUS)).toEqual(expected);
   });
 
-  it("an ATP rule over every line keeps the lines with a figure, whatever their SKU", () => {
-    const lines = [{ q: 1, m: { s: "PG-1", a: { j: { v: 1 } } } }, { q: 2, m: { s: "PG-2", a: null } }];
+  it("an ATP rule over every line keeps the lines whose SKU has a figure in the validation's copy, whatever their SKU", () => {
+    const lines = [{ q: 1, m: { s: "PG-1" } }, { q: 2, m: { s: "PG-2" } }];
     const rules: Rule[] = [{ id: "s", mode: "enforce", kind: "atp", skus: [], staleAfterSeconds: 60, whenStale: "open" }];
-    expect(groupLines(lines, governedBy(rules)).groups.map((g) => g.sku)).toEqual(["PG-1"]);
+    expect(groupLines(lines, governedBy(rules), { "PG-1": "3@1795791600" }).groups.map((g) => [g.sku, g.atp])).toEqual([["PG-1", "3@1795791600"]]);
+    expect(groupLines(lines, governedBy(rules), null).groups).toEqual([]);
   });
 
   it("counts every line's quantity, governed or not, and never a negative one", () => {
-    const lines = [{ q: 2, m: { s: "PG-1", a: null } }, { q: 3, m: {} }, { q: -4, m: { s: "HD-1", a: null } }];
+    const lines = [{ q: 2, m: { s: "PG-1" } }, { q: 3, m: {} }, { q: -4, m: { s: "HD-1" } }];
     expect(groupLines(lines, governedBy([max(["HD-*"])])).total).toBe(5);
     expect(groupLines(lines).total).toBe(5);
   });

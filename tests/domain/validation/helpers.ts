@@ -19,7 +19,27 @@ export function ruleSet(rules: Rule[], extra: Partial<RuleSet> = {}): RuleSet {
   };
 }
 
+/** A line; `atp` a figure as the variant has it ({ v, asOf, total, byLocation }): cart() puts it in the validation's ATP copy. */
 export type Line = [sku: string | null, quantity: number, atp?: unknown];
+
+/**
+ * The validation's ATP copy (validation.stock) for these lines' figures, in the function's
+ * format: t SKU → "total@asOf", l location → SKU → "n@asOf". Written raw (a negative total
+ * stays negative) so the reader's own handling is what is tested.
+ */
+export function stockFor(lines: readonly Line[]): { v: 1; t: Record<string, string>; l?: Record<string, Record<string, string>> } | null {
+  const t: Record<string, string> = {};
+  const l: Record<string, Record<string, string>> = {};
+  let any = false;
+  for (const [s, , atp] of lines) {
+    if (s === null || atp === undefined || atp === null) continue;
+    const f = atp as { asOf?: unknown; total?: unknown; byLocation?: Record<string, number> };
+    any = true;
+    t[s] = `${String(f.total)}@${String(f.asOf)}`;
+    for (const [loc, n] of Object.entries(f.byLocation ?? {})) (l[loc] ??= {})[s] = `${n}@${String(f.asOf)}`;
+  }
+  return any ? { v: 1, t, ...(Object.keys(l).length > 0 ? { l } : {}) } : null;
+}
 
 export interface CartOptions {
   step?: BuyerJourneyStep | null;
@@ -43,8 +63,9 @@ export function cart(lines: Line[], options: CartOptions = {}): CheckoutInput {
         customer: options.customer === undefined || options.customer === null ? null : { limits: options.customer.limits === null ? null : { jsonValue: options.customer.limits } },
       },
       deliveryGroups: (options.addresses ?? []).map((deliveryAddress) => ({ deliveryAddress })),
-      lines: lines.map(([s, q, atp]) => ({ q, m: s === null ? {} : { s, a: atp === undefined ? null : { j: atp } } })),
+      lines: lines.map(([s, q]) => ({ q, m: s === null ? {} : { s } })),
     },
+    validation: { stock: ((stock) => (stock === null ? null : { jsonValue: stock }))(stockFor(lines)) },
   };
 }
 
