@@ -30,8 +30,6 @@ export interface BenchDatabase {
   query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<RawResult<T>>;
   /** Several statements, no parameters (seeding). */
   exec(sql: string): Promise<void>;
-  /** A client of its own for a transaction (raw baseline of a hold); PGlite has one connection. */
-  transaction<T>(run: (query: BenchDatabase["query"]) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -59,6 +57,9 @@ export async function openPostgres(serverUrl: string = DEFAULT_POSTGRES_URL, poo
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: poolSize });
+  // An idle connection closed by the server (database dropped, server restart) is an error of the
+  // query that next uses it, not a crash of the whole run.
+  pool.on("error", (error) => console.error(`[bench:atp] idle connection to ${name}: ${error.message}`));
   try {
     for (const script of migrationScripts()) await pool.query(script);
   } catch (error) {
@@ -75,20 +76,6 @@ export async function openPostgres(serverUrl: string = DEFAULT_POSTGRES_URL, poo
     query: async <T,>(text: string, values: unknown[] = []) => ({ rows: (await pool.query(text, values)).rows as T[] }),
     exec: async (sql) => {
       await pool.query(sql);
-    },
-    async transaction(run) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        const result = await run(async <T,>(text: string, values: unknown[] = []) => ({ rows: (await client.query(text, values)).rows as T[] }));
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
     },
     async close() {
       if (closed) return;
@@ -121,8 +108,6 @@ export async function openPglite(): Promise<BenchDatabase> {
     exec: async (sql) => {
       await pglite.exec(sql);
     },
-    transaction: (run) =>
-      pglite.transaction(async (tx) => run(async <T,>(text: string, values: unknown[] = []) => ({ rows: (await tx.query<T>(text, values)).rows }))),
     async close() {
       await prisma.$disconnect().catch(() => undefined);
       await pglite.close();
