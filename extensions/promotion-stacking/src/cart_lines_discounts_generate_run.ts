@@ -108,6 +108,13 @@ function messageOf(mask: number, ids: readonly string[]): string {
   return out;
 }
 
+/** The candidate with its promotions as its message (none when no promotion is known for it: past the 31st line-level one). */
+function named(candidate: ProductDiscountCandidate, mask: number, ids: readonly string[]): ProductDiscountCandidate {
+  const message = messageOf(mask, ids);
+  if (message !== "") candidate.message = message;
+  return candidate;
+}
+
 function productCandidates(
   lineLevel: readonly number[],
   masks: readonly number[],
@@ -159,16 +166,12 @@ function productCandidates(
   const candidates: ProductDiscountCandidate[] = [];
   for (let g = 0; g < groups.length; g++) {
     const group = groups[g]!;
-    candidates.push({ targets: group.targets, value: { percentage: { value: toDecimal(group.rate, 2) } }, message: messageOf(group.mask, ids) });
+    candidates.push(named({ targets: group.targets, value: { percentage: { value: toDecimal(group.rate, 2) } } }, group.mask, ids));
   }
   if (bytes <= OUTPUT_BUDGET_BYTES) {
     for (let k = 0; k < single.length; k++) {
       const i = single[k]!;
-      candidates.push({
-        targets: [{ cartLine: { id: lineIds[i]! } }],
-        value: { fixedAmount: { amount: toDecimal(lineLevel[i]!, exponent) } },
-        message: messageOf(masks.length > 0 ? masks[i]! : 0, ids),
-      });
+      candidates.push(named({ targets: [{ cartLine: { id: lineIds[i]! } }], value: { fixedAmount: { amount: toDecimal(lineLevel[i]!, exponent) } } }, hasMasks ? masks[i]! : 0, ids));
     }
     return candidates;
   }
@@ -178,7 +181,7 @@ function productCandidates(
   for (let k = 0; k < single.length; k++) {
     const i = single[k]!;
     const cents = lineLevel[i]!;
-    const mask = masks.length > 0 ? masks[i]! : 0;
+    const mask = hasMasks ? masks[i]! : 0;
     const rate = Math.round((cents * 10000) / subtotals[i]!);
     const key = mask * 16384 + rate;
     let group = byRate[key];
@@ -191,7 +194,7 @@ function productCandidates(
   }
   for (let g = 0; g < rates.length; g++) {
     const group = rates[g]!;
-    candidates.push({ targets: group.targets, value: { fixedAmount: { amount: toDecimal(group.cents, exponent) } }, message: messageOf(group.mask, ids) });
+    candidates.push(named({ targets: group.targets, value: { fixedAmount: { amount: toDecimal(group.cents, exponent) } } }, group.mask, ids));
   }
   return candidates;
 }
