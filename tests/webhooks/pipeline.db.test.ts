@@ -177,4 +177,27 @@ describe("processing concurrently, one order's events in order", () => {
     expect(await processDueEvents(db.prisma, { concurrency: 4 })).toEqual({ processed: 0, retrying: 1, dead: 0 });
     expect((await db.prisma.webhookEvent.findFirst())?.lastError).toMatch(/^SyntaxError: /);
   });
+
+  it("successes are recorded together, each with its own outcome; if that write fails they stay leased and run again once the lease expires", async () => {
+    for (const id of [21, 22]) await store(`evt-${id}`, { body: orderPayload({ id }) });
+    let runs = 0;
+    vi.spyOn(HANDLERS, "orders/create").mockImplementation(async (ctx) => {
+      runs += 1;
+      return `applied ${(ctx.payload as { id: number }).id}`;
+    });
+    const write = vi.spyOn(db.prisma, "$executeRawUnsafe").mockRejectedValueOnce(new Error("connection reset"));
+    await expect(processDueEvents(db.prisma, { concurrency: 2, now: () => at(1_000) })).rejects.toThrow("connection reset");
+    expect(runs).toBe(2);
+    expect((await db.prisma.webhookEvent.findMany()).map((r) => r.status)).toEqual(["processing", "processing"]);
+    write.mockRestore();
+    expect(await processDueEvents(db.prisma, { concurrency: 2, now: () => at(30_000) })).toEqual({ processed: 0, retrying: 0, dead: 0 }); // lease held
+    expect(await processDueEvents(db.prisma, { concurrency: 2, now: () => at(61_001) })).toEqual({ processed: 2, retrying: 0, dead: 0 });
+    expect(runs).toBe(4);
+    const rows = await db.prisma.webhookEvent.findMany({ orderBy: { eventKey: "asc" } });
+    expect(rows.map((r) => [r.eventKey, r.status, r.outcome, r.attempts])).toEqual([
+      ["evt-21", "processed", "applied 21", 2],
+      ["evt-22", "processed", "applied 22", 2],
+    ]);
+    expect(rows.every((r) => r.processedAt?.getTime() === at(61_001).getTime())).toBe(true);
+  });
 });

@@ -127,29 +127,62 @@ export async function processDueEvents(prisma: PrismaClient, options: ProcessOpt
     }
     return { event, payload, parsed, key: parsed ? orderingKey(event.shop, event.topic, payload) : null };
   });
-  await runOrdered(items, options.concurrency ?? 1, async (item) => {
-    report[await processClaimed(prisma, item.event, item.parsed ? { payload: item.payload } : null, clock)]++;
-  });
+  const done: Processed[] = [];
+  try {
+    await runOrdered(items, options.concurrency ?? 1, async (item) => {
+      const result = await processClaimed(prisma, item.event, item.parsed ? { payload: item.payload } : null, clock);
+      if (typeof result === "string") report[result]++;
+      else done.push(result);
+    });
+  } finally {
+    // One UPDATE for the batch's successes; until it is written they stay leased ("processing").
+    await markProcessed(prisma, done);
+  }
+  report.processed += done.length;
   return report;
 }
 
-/** Runs one claimed event's handler and records the outcome; never throws. */
-async function processClaimed(prisma: PrismaClient, event: ClaimedEvent, parsed: { payload: unknown } | null, clock: () => Date): Promise<"processed" | "retrying" | "dead"> {
+/** A handler that finished: its outcome and when, recorded with the rest of its batch. */
+interface Processed {
+  id: string;
+  shop: string;
+  outcome: string;
+  at: Date;
+}
+
+const MARK_CHUNK = 200;
+
+/**
+ * Records finished events as processed, each with its own outcome and finishing time. If this
+ * write fails the events keep their lease and are claimed and run again once it expires (the
+ * handlers are idempotent): never marked processed without having been.
+ */
+async function markProcessed(prisma: PrismaClient, done: Processed[]): Promise<void> {
+  for (let start = 0; start < done.length; start += MARK_CHUNK) {
+    const chunk = done.slice(start, start + MARK_CHUNK);
+    const values = chunk.map((_, i) => `($${4 * i + 1}, $${4 * i + 2}, $${4 * i + 3}, $${4 * i + 4})`).join(", ");
+    await prisma.$executeRawUnsafe(
+      `UPDATE "WebhookEvent" AS e
+          SET "status" = 'processed', "outcome" = v."outcome", "processedAt" = (v."at"::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL, "lastError" = NULL
+         FROM (VALUES ${values}) AS v("id", "shop", "outcome", "at")
+        WHERE e."id" = v."id" AND e."shop" = v."shop" AND e."status" = 'processing'`,
+      ...chunk.flatMap((p) => [p.id, p.shop, p.outcome, p.at.toISOString()]),
+    );
+  }
+}
+
+/**
+ * Runs one claimed event's handler. A success is returned, to be recorded with its batch; a
+ * failure is recorded here (retrying or dead). Never throws.
+ */
+async function processClaimed(prisma: PrismaClient, event: ClaimedEvent, parsed: { payload: unknown } | null, clock: () => Date): Promise<Processed | "retrying" | "dead"> {
   const now = clock();
   try {
     if (!isKnownTopic(event.topic)) throw new Error(`no handler for topic ${event.topic}`);
     const payload: unknown = parsed ? parsed.payload : JSON.parse(event.rawBody); // an unparsable body throws its SyntaxError here
     const ctx = contextFor(prisma, event.shop, event.topic, payload, event.triggeredAt ?? event.receivedAt, now, event.eventKey);
     const outcome = await HANDLERS[event.topic](ctx);
-    await prisma.$executeRawUnsafe(
-      `UPDATE "WebhookEvent" SET "status" = 'processed', "outcome" = $3, "processedAt" = ${AT(4)}, "lockedUntil" = NULL, "lastError" = NULL
-        WHERE "id" = $1 AND "shop" = $2 AND "status" = 'processing'`,
-      event.id,
-      event.shop,
-      outcome,
-      clock().toISOString(),
-    );
-    return "processed";
+    return { id: event.id, shop: event.shop, outcome, at: clock() };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const dead = event.attempts >= MAX_ATTEMPTS;
