@@ -16,6 +16,10 @@
  * Which variants: levels changed (changedAt) or confirmed (syncedAt) after the
  * last run's start, minus an overlap that catches transactions still committing
  * when the last run read; re-reading a variant is harmless (its hash decides).
+ *
+ * The checkout validation does not read these per-variant values (every cart line would
+ * pay for them): when a pass wrote any, it refreshes the validation's own copy of the
+ * figures its ATP rules govern (publishCheckoutStock, one metafieldsSet when it changed).
  */
 import type { PrismaClient } from "@prisma/client";
 import { MetafieldsSet } from "../../../graphql/operations";
@@ -23,6 +27,7 @@ import { metafieldBatches, planPublication, type PublishedState, type PublishVar
 import { numericId } from "../../domain/routing/config";
 import type { AdminClient } from "../admin/client.server";
 import { forShop } from "../db/scoped.server";
+import { publishCheckoutStock, type StockPublication } from "../validation/stock.server";
 import { levelAtps } from "./atp.server";
 
 export const PUBLISH_INTERVAL_MS = 10_000;
@@ -40,6 +45,11 @@ export interface PublishReport {
   refused: string[];
   /** More writes were planned than one run sends: the rest go next run. */
   backlog: number;
+  /**
+   * The checkout validation's ATP copy (app/services/validation/stock.server.ts), refreshed
+   * in the same pass when a figure was written; its failure never fails this publication.
+   */
+  checkoutStock?: StockPublication | { error: string };
 }
 
 export async function publishAtp(prisma: PrismaClient, shop: string, client: AdminClient, now: Date): Promise<PublishReport> {
@@ -53,25 +63,7 @@ export async function publishAtp(prisma: PrismaClient, shop: string, client: Adm
   });
   const report: PublishReport = { variantsConsidered: 0, written: 0, calls: 0, unchanged: 0, refused: [], backlog: 0 };
   if (touched.length > 0) {
-    const [atps, locations, levelRows] = await Promise.all([
-      levelAtps(db, { inventoryItemIds: touched.map((t) => t.inventoryItemId) }),
-      db.location.findMany({ select: { id: true, isActive: true, fulfillsOnlineOrders: true, deletedAt: true } }),
-      db.inventoryLevel.findMany({ where: { inventoryItemId: { in: touched.map((t) => t.inventoryItemId) } }, select: { inventoryItemId: true, locationId: true, syncedAt: true } }),
-    ]);
-    const online = new Set(locations.filter((l) => l.isActive && l.fulfillsOnlineOrders && !l.deletedAt).map((l) => l.id));
-    const confirmed = new Map(levelRows.map((r) => [`${r.inventoryItemId} ${r.locationId}`, r.syncedAt.getTime()]));
-    const byVariant = new Map<string, PublishVariant>();
-    for (const level of atps) {
-      if (!level.variantId) continue;
-      const entry = byVariant.get(level.variantId) ?? { variantId: level.variantId, levels: [] };
-      entry.levels.push({
-        locationKey: numericId(level.locationId),
-        atp: level.atp,
-        sellsOnline: online.has(level.locationId),
-        confirmedAt: confirmed.get(`${level.inventoryItemId} ${level.locationId}`) ?? new Date(level.availableAt).getTime(),
-      });
-      byVariant.set(level.variantId, entry);
-    }
+    const { atps, variants: byVariant, online } = await loadPublishVariants(db, touched.map((t) => t.inventoryItemId));
     report.variantsConsidered = byVariant.size;
     const prior = await db.atpPublication.findMany({ where: { variantId: { in: [...byVariant.keys()] } }, select: { variantId: true, hash: true, publishedAt: true, value: true } });
     const published = new Map<string, PublishedState>(
@@ -118,10 +110,46 @@ export async function publishAtp(prisma: PrismaClient, shop: string, client: Adm
       report.written += batch.length;
     }
   }
+  if (report.written > 0) {
+    try {
+      report.checkoutStock = await publishCheckoutStock(prisma, shop, client);
+    } catch (error) {
+      report.checkoutStock = { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
   if (report.backlog === 0) {
     await db.inventorySettings.upsert({ where: { shop }, create: { shop, atpPublishedThrough: now }, update: { atpPublishedThrough: now } });
   }
   return report;
+}
+
+/**
+ * The inputs of a variant's figure (planPublication) for these inventory items: ATP per
+ * level, which locations sell online, when each level was last confirmed. Shared with the
+ * checkout validation's ATP copy (app/services/validation/stock.server.ts), so both publish
+ * the same figure.
+ */
+export async function loadPublishVariants(db: ReturnType<typeof forShop>, inventoryItemIds: string[]) {
+  const [atps, locations, levelRows] = await Promise.all([
+    levelAtps(db, { inventoryItemIds }),
+    db.location.findMany({ select: { id: true, isActive: true, fulfillsOnlineOrders: true, deletedAt: true } }),
+    db.inventoryLevel.findMany({ where: { inventoryItemId: { in: inventoryItemIds } }, select: { inventoryItemId: true, locationId: true, syncedAt: true } }),
+  ]);
+  const online = new Set(locations.filter((l) => l.isActive && l.fulfillsOnlineOrders && !l.deletedAt).map((l) => l.id));
+  const confirmed = new Map(levelRows.map((r) => [`${r.inventoryItemId} ${r.locationId}`, r.syncedAt.getTime()]));
+  const variants = new Map<string, PublishVariant>();
+  for (const level of atps) {
+    if (!level.variantId) continue;
+    const entry = variants.get(level.variantId) ?? { variantId: level.variantId, levels: [] };
+    entry.levels.push({
+      locationKey: numericId(level.locationId),
+      atp: level.atp,
+      sellsOnline: online.has(level.locationId),
+      confirmedAt: confirmed.get(`${level.inventoryItemId} ${level.locationId}`) ?? new Date(level.availableAt).getTime(),
+    });
+    variants.set(level.variantId, entry);
+  }
+  return { atps, variants, online };
 }
 
 function asOfOf(value: string): number | null {

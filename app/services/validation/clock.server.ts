@@ -20,6 +20,7 @@ import { AdminUserErrorsError, type AdminClient } from "../admin/client.server";
 import { offlineAdminClient } from "../admin/offline.server";
 import { forShop } from "../db/scoped.server";
 import { loadCheckoutRules } from "./rules.server";
+import { publishCheckoutStock, type StockPublication } from "./stock.server";
 
 export interface ClockStatus {
   /** UTC epoch seconds of the last tick written, null when there is none. */
@@ -80,9 +81,27 @@ export async function refreshCheckoutClock(
   return { written: true, coversUntil: plan.coversUntil, notes: plan.notes };
 }
 
-/** One beat for a shop, outside a request (a timer or job): the offline Admin client, the shop's zone and currency. */
-export async function beatCheckoutClock(prisma: PrismaClient, shop: string, now = new Date()): Promise<ClockRefresh> {
+/**
+ * One beat for a shop, outside a request (a timer or job): the offline Admin client, the
+ * shop's zone and currency. It also refreshes the validation's ATP copy (stock.server.ts):
+ * re-confirmed figures move their asOf forward there within a minute.
+ */
+export async function beatCheckoutClock(
+  prisma: PrismaClient,
+  shop: string,
+  now = new Date(),
+): Promise<ClockRefresh & { stock?: StockPublication | { error: string } }> {
   const row = await forShop(prisma, shop).shop.findFirst({ select: { ianaTimezone: true, currencyCode: true } });
   const admin = await offlineAdminClient(prisma, shop);
-  return refreshCheckoutClock(admin, { zone: row?.ianaTimezone ?? "UTC", currencyCode: row?.currencyCode ?? "USD", now });
+  const zone = row?.ianaTimezone ?? "UTC";
+  const currencyCode = row?.currencyCode ?? "USD";
+  const clock = await refreshCheckoutClock(admin, { zone, currencyCode, now });
+  if (!clock.written && (clock.reason === "no_validation" || clock.reason === "rules_unreadable")) return clock;
+  let stock: StockPublication | { error: string };
+  try {
+    stock = await publishCheckoutStock(prisma, shop, admin, { zone, currencyCode });
+  } catch (error) {
+    stock = { error: error instanceof Error ? error.message : String(error) };
+  }
+  return { ...clock, stock };
 }

@@ -22,6 +22,7 @@ import { summarize } from "./labels";
 
 export { kindLabel, summarize } from "./labels";
 import { loadCheckoutRules, MAX_VALIDATIONS, saveCheckoutRules, type SaveResult } from "./rules.server";
+import { publishCheckoutStock } from "./stock.server";
 
 export interface PageContext {
   prisma: PrismaClient;
@@ -129,8 +130,17 @@ export async function handleAction(ctx: PageContext, form: FormData): Promise<{ 
   const revision = text(form, "revision");
   const current = await loadCheckoutRules(ctx.admin, settings);
   const enabled = current.validation?.enabled ?? true;
-  const save = (draft: Record<string, unknown>, on = enabled) =>
-    saveCheckoutRules(ctx.admin, draft, { enabled: on, revision, zone: settings.zone, currencyCode: settings.currencyCode, now: ctx.now, current });
+  const save = async (draft: Record<string, unknown>, on = enabled): Promise<SaveResult> => {
+    const result = await saveCheckoutRules(ctx.admin, draft, { enabled: on, revision, zone: settings.zone, currencyCode: settings.currencyCode, now: ctx.now, current });
+    if (!result.ok) return result;
+    // The ATP copy for the saved rules at once (an ATP rule just added, other SKUs), not at the next heartbeat.
+    try {
+      await publishCheckoutStock(ctx.prisma, ctx.shop, ctx.admin, { rules: { ...current, validation: result.validation, set: result.set, problems: [] } });
+    } catch (error) {
+      result.clockNotes.push(`The ATP figures were not copied to checkout yet (${error instanceof Error ? error.message : String(error)}); the heartbeat retries within a minute.`);
+    }
+    return result;
+  };
   const status = (r: SaveResult) => (r.ok ? 200 : r.code === "conflict" ? 409 : r.code === "invalid" ? 400 : 502);
 
   switch (intent) {

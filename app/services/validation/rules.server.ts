@@ -6,6 +6,7 @@
  *   $app:peakguard.rules  the RuleSet (app/domain/validation/types.ts), serialized by validate.ts
  *   $app:peakguard.clock  input-query variables $t0..$t11 (clock-admin.ts)
  *   $app:peakguard.ticks  what each slot holds, for the function
+ *   $app:peakguard.atp_checkout  the ATP figures its ATP rules govern (stock.server.ts)
  *
  * blockOnFailure follows the rule set's failureMode ("closed" = true): a function that
  * crashes or runs out of instructions then blocks checkout, like a rule it cannot read.
@@ -44,6 +45,8 @@ export interface CheckoutRules {
   problems: FieldProblem[];
   /** The ticks metafield as stored, for the heartbeat. */
   ticks: { value: string; compareDigest: string; updatedAt: string } | null;
+  /** The ATP copy as stored (stock.server.ts), null before the first. */
+  stock: { value: string; compareDigest: string } | null;
   /** Validations on the shop (ours included), against Shopify's 25. */
   validationsOnShop: number;
 }
@@ -83,12 +86,13 @@ export async function loadCheckoutRules(admin: AdminClient, options: { currencyC
     revision: revisionOf(value),
     problems,
     ticks: ours?.ticks ?? null,
+    stock: ours?.stock ?? null,
     validationsOnShop: nodes.length,
   };
 }
 
 export type SaveResult =
-  | { ok: true; validation: ValidationOwner; revision: string; warnings: FieldProblem[]; clockNotes: string[] }
+  | { ok: true; validation: ValidationOwner; revision: string; warnings: FieldProblem[]; clockNotes: string[]; set: RuleSet }
   | { ok: false; code: "invalid"; errors: FieldProblem[] }
   | { ok: false; code: "conflict"; message: string }
   | { ok: false; code: "shopify"; message: string; userErrors: readonly AdminUserError[] };
@@ -144,7 +148,7 @@ export async function saveCheckoutRules(
       validation = payload.validation;
     }
     if (!validation) return { ok: false, code: "shopify", message: "Shopify returned no validation", userErrors: [] };
-    return { ok: true, validation, revision: revisionOf(serialized.value), warnings: checked.warnings, clockNotes: plan.notes };
+    return { ok: true, validation, revision: revisionOf(serialized.value), warnings: checked.warnings, clockNotes: plan.notes, set: checked.set };
   } catch (error) {
     if (error instanceof AdminUserErrorsError) {
       return { ok: false, code: "shopify", message: error.userErrors.map((e) => e.message).join("; "), userErrors: error.userErrors };

@@ -1,0 +1,104 @@
+/**
+ * The validation's ATP copy: its format (atp-metafield.ts: compactFigure, readCompactFigure,
+ * serializeCheckoutAtp), which SKUs it carries (stock.ts), and what evaluate() does with it
+ * (an `over` copy makes every ATP rule unreadable: the failure mode decides).
+ */
+import { describe, expect, it } from "vitest";
+
+import { compactFigure, readCompactFigure, serializeCheckoutAtp } from "~/domain/inventory/atp-metafield";
+import { evaluate } from "~/domain/validation/evaluate";
+import { atpGovernance, checkoutStock, governsSku } from "~/domain/validation/stock";
+import type { Rule } from "~/domain/validation/types";
+import { NOW_UTC, atpFigure, cart, clockAt, ruleSet } from "./helpers";
+
+const atp = (skus: string[], extra: Partial<Extract<Rule, { kind: "atp" }>> = {}): Rule => ({ id: "stock", mode: "enforce", kind: "atp", skus, staleAfterSeconds: 300, whenStale: "closed", ...extra });
+
+describe("readCompactFigure", () => {
+  it.each([
+    ["a figure", "12@1795791600", { total: 12, asOf: 1795791600 }],
+    ["zero", "0@1795791600", { total: 0, asOf: 1795791600 }],
+    ["a negative total reads as 0 (oversold)", "-3@1795791600", { total: 0, asOf: 1795791600 }],
+    ["no asOf: stale", "12@", { total: 12, asOf: null }],
+    ["asOf not an integer: stale", "12@soon", { total: 12, asOf: null }],
+    ["no total", "@1795791600", null],
+    ["total not an integer", "1.5@1795791600", null],
+    ["no @", "12", null],
+    ["not a string", 12, null],
+    ["null", null, null],
+  ] as [string, unknown, unknown][])("%s", (_name, entry, expected) => {
+    expect(readCompactFigure(entry)).toEqual(expected);
+  });
+
+  it("reads back what compactFigure writes, clamping a negative total", () => {
+    expect(readCompactFigure(compactFigure(7, NOW_UTC))).toEqual({ total: 7, asOf: NOW_UTC });
+    expect(compactFigure(-2, NOW_UTC)).toBe(`0@${NOW_UTC}`);
+  });
+});
+
+describe("serializeCheckoutAtp", () => {
+  it("writes SKUs sorted, locations only when named, and refuses nothing that fits", () => {
+    const out = serializeCheckoutAtp(
+      [
+        { sku: "HD-BLK-M", asOf: 1795791600, total: 7, byLocation: { "701": 3, "702": 4 } },
+        { sku: "CAP-1", asOf: 1795791500, total: 9, byLocation: { "701": 9 } },
+      ],
+      ["702"],
+    );
+    expect(out.value).toBe('{"v":1,"t":{"CAP-1":"9@1795791500","HD-BLK-M":"7@1795791600"},"l":{"702":{"HD-BLK-M":"4@1795791600"}}}');
+    expect(out).toMatchObject({ over: false, skus: 2, bytes: out.value.length });
+  });
+
+  it("over the size: no figure at all, `over` set", () => {
+    const figures = Array.from({ length: 50 }, (_, i) => ({ sku: `SKU-${i}`, asOf: NOW_UTC, total: i }));
+    expect(serializeCheckoutAtp(figures, [], 200)).toEqual({ value: '{"v":1,"t":{},"over":true}', bytes: 26, over: true, skus: 50 });
+  });
+});
+
+describe("which SKUs the copy carries", () => {
+  it.each([
+    ["exact and prefix", [atp(["HD-*", "CAP-1"])], ["HD-BLK-M", "CAP-1"], ["CAP-2", "PG-1"]],
+    ["every SKU", [atp([])], ["PG-1", "HD-BLK-M"], []],
+    ["a rule that is off carries nothing", [{ ...atp([]), mode: "off" } as Rule], [], ["PG-1"]],
+    ["other kinds carry nothing", [{ id: "m", mode: "enforce", kind: "maxPerOrder", skus: ["HD-*"], max: 1 } as Rule], [], ["HD-BLK-M"]],
+  ] as [string, Rule[], string[], string[]][])("%s", (_name, rules, yes, no) => {
+    const g = atpGovernance(ruleSet(rules));
+    for (const sku of yes) expect(governsSku(g, sku), sku).toBe(true);
+    for (const sku of no) expect(governsSku(g, sku), sku).toBe(false);
+  });
+
+  it("checkoutStock leaves out ungoverned SKUs, variants without a SKU or a readable asOf, and keeps the named locations", () => {
+    const set = ruleSet([atp(["HD-*"], { location: "702" })]);
+    const stock = checkoutStock(set, [
+      { sku: "HD-BLK-M", figure: { asOf: NOW_UTC, total: 7, byLocation: { "701": 3, "702": 4 } } },
+      { sku: "HD-BLK-L", figure: { asOf: null, total: 7, byLocation: null } },
+      { sku: "CAP-1", figure: { asOf: NOW_UTC, total: 9, byLocation: null } },
+      { sku: null, figure: { asOf: NOW_UTC, total: 1, byLocation: null } },
+    ]);
+    expect(JSON.parse(stock.value)).toEqual({ v: 1, t: { "HD-BLK-M": `7@${NOW_UTC}` }, l: { "702": { "HD-BLK-M": `4@${NOW_UTC}` } } });
+  });
+});
+
+describe("evaluate with the copy", () => {
+  it("an `over` copy makes ATP rules unreadable: closed blocks with one 'try again', open lets the cart through", () => {
+    const input = cart([["HD-BLK-M", 1, atpFigure(5)]]);
+    input.validation = { stock: { jsonValue: { v: 1, t: {}, over: true } } };
+    const closed = evaluate(ruleSet([atp(["HD-*"])], { failureMode: "closed" }), input, clockAt());
+    expect(closed.verdicts.map((v) => v.status)).toEqual(["unreadable"]);
+    expect(closed.errors).toEqual([{ target: "$.cart", message: "Checkout is temporarily unavailable. Please try again in a few minutes." }]);
+    expect(evaluate(ruleSet([atp(["HD-*"])], { failureMode: "open" }), input, clockAt()).errors).toEqual([]);
+  });
+
+  it("no copy published: a named SKU has no figure, so it is stale (closed blocks, open passes)", () => {
+    const input = cart([["HD-BLK-M", 1]]);
+    expect(evaluate(ruleSet([atp(["HD-*"])]), input, clockAt()).errors.map((e) => e.message)).toEqual([
+      "We can't confirm stock for Hoodie — Black / M right now. Please try again in a few minutes.",
+    ]);
+    expect(evaluate(ruleSet([atp(["HD-*"], { whenStale: "open" })]), input, clockAt()).errors).toEqual([]);
+  });
+
+  it("a figure in the copy at the limit passes, one over fails; another SKU's figure does not count", () => {
+    expect(evaluate(ruleSet([atp(["HD-*"])]), cart([["HD-BLK-M", 5, atpFigure(5)]]), clockAt()).errors).toEqual([]);
+    expect(evaluate(ruleSet([atp(["HD-*"])]), cart([["HD-BLK-M", 6, atpFigure(5)]]), clockAt()).errors).toHaveLength(1);
+    expect(evaluate(ruleSet([atp(["HD-*"])]), cart([["HD-BLK-M", 1], ["CAP-1", 1, atpFigure(5)]]), clockAt()).errors.map((e) => e.target)).toEqual(["$.cart.lines[0].quantity"]);
+  });
+});
