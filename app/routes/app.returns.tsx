@@ -241,8 +241,8 @@ function Analytics() {
             Return rate by week
           </Text>
           <Text as="p" variant="bodySm" tone="subdued">
-            Share of the orders placed each week (from Monday, {analytics.timeZone}) that have a return so far: {analytics.ordersCounted} orders in the mirror over
-            12 weeks. Recent weeks read low while their returns are still to come.
+            Share of the orders placed each week (from Monday, {analytics.timeZone}) that have a return so far: {analytics.ordersCounted} order{analytics.ordersCounted === 1 ? "" : "s"} in the
+            mirror over 12 weeks. Recent weeks read low while their returns are still to come.
           </Text>
         </BlockStack>
         <ReturnRateChart weeks={analytics.weeks} />
@@ -251,7 +251,7 @@ function Analytics() {
             Return reasons
           </Text>
           <Text as="p" variant="bodySm" tone="subdued">
-            Units per reason in {analytics.returnsCounted} return{analytics.returnsCounted === 1 ? "" : "s"} requested over 12 weeks ({totalUnits} units; cancelled requests left out).
+            Units per reason in {analytics.returnsCounted} return{analytics.returnsCounted === 1 ? "" : "s"} requested over 12 weeks ({totalUnits} unit{totalUnits === 1 ? "" : "s"}; cancelled requests left out).
           </Text>
         </BlockStack>
         <ReturnReasonsChart reasons={analytics.reasons.map((r) => ({ label: reasonLabel(r.reason), units: r.units }))} />

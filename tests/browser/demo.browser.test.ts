@@ -26,6 +26,13 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The demo as `npm run demo` runs it: without vitest's VITEST* variables, which keep app jobs (ATP publishing, its history) from starting. */
+function demoEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith("VITEST")) delete env[name];
+  return env;
+}
+
 let demo: ChildProcess;
 let browser: Browser;
 let appUrl = "";
@@ -44,7 +51,7 @@ beforeAll(async () => {
   demo = spawn(
     process.execPath,
     [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/demo.ts", "--port", String(port), "--emulator-port", String(emulatorPort), "--order-days", "3"],
-    { cwd: ROOT, env: { ...process.env, DATABASE_URL: `pglite:${dataDir}` }, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: ROOT, env: { ...demoEnv(), DATABASE_URL: `pglite:${dataDir}` }, stdio: ["ignore", "pipe", "pipe"] },
   );
   demo.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   demo.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -202,7 +209,8 @@ describe("the demo admin in Chromium", () => {
     while ((await page.locator('[data-chart="atp-history"]').count()) === 0) {
       if (Date.now() > deadline) throw new Error(`no ATP history for ${historyUrl} within 60 s: ${await page.getByText(/No ATP changes/).count()} "no changes" notes`);
       await page.waitForTimeout(2_000);
-      await page.goto(historyUrl);
+      // The URL ends in #history: goto would only scroll; reload fetches the page again.
+      await page.reload();
     }
     await page.locator('[data-chart="atp-history"] svg').first().waitFor();
     expect(await page.locator('[data-chart="atp-history"] path').count()).toBeGreaterThan(0);
