@@ -47,7 +47,7 @@ describe("never throws on ordinary input", () => {
     ["custom product lines", (i) => (i.cart.lines = [{ q: 1, m: {} }])],
     ["a line with a null sku", (i) => (i.cart.lines = [{ q: 3, m: { s: null } }])],
     ["ATP copy not JSON", (i) => (i.validation.stock = { jsonValue: "[[" })],
-    ["ATP copy junk entries", (i) => (i.validation.stock = { jsonValue: { v: 1, t: { "HD-BLK-M": 5, "HD-BLK-L": "x@y", "CAP-1": "@" }, l: [] } })],
+    ["ATP copy junk entries", (i) => (i.validation.stock = { jsonValue: { v: 1, t: { "HD-BLK-M": -5, "HD-BLK-L": "x@y", "CAP-1": 1.5 }, l: [] } })],
     ["ATP copy another version", (i) => (i.validation.stock = { jsonValue: { v: 2, t: "x" } })],
     ["customer limits junk", (i) => (i.cart.buyerIdentity = { customer: { limits: { jsonValue: [1, 2] } } })],
     ["no buyer identity", (i) => (i.cart.buyerIdentity = null)],

@@ -93,7 +93,7 @@ async function asOf(n: number): Promise<number> {
   return Math.floor(Math.min(...levels.map((l) => l.syncedAt.getTime())) / 1000);
 }
 
-function sentValue(): { v: number; t: Record<string, string>; l?: Record<string, Record<string, string>>; over?: boolean } {
+function sentValue(): { v: number; t: Record<string, number>; l?: Record<string, Record<string, number>>; over?: boolean } {
   const call = strict.calls.find((c) => c.operationName === "MetafieldsSet");
   const metafields = (call?.variables as { metafields: { value: string }[] }).metafields;
   written = metafields.map((m) => m.value);
@@ -122,7 +122,7 @@ describe("the validation's ATP copy", () => {
     const result = await publishCheckoutStock(db.prisma, SHOP, admin([validations(set), write()]), { zone: "America/New_York", currencyCode: "USD" });
     expect(result).toMatchObject({ written: true, skus: 2, over: false });
     const value = sentValue();
-    expect(value).toEqual({ v: 1, t: { "HD-BLK-L": `1@${await asOf(2)}`, "HD-BLK-M": `7@${await asOf(1)}` } });
+    expect(value).toEqual({ v: 1, t: { "HD-BLK-L": 1e10 + (await asOf(2)), "HD-BLK-M": 7e10 + (await asOf(1)) } });
     expect(readCompactFigure(value.t["HD-BLK-M"])).toEqual({ total: 7, asOf: await asOf(1) });
   });
 
@@ -132,8 +132,8 @@ describe("the validation's ATP copy", () => {
     await publishCheckoutStock(db.prisma, SHOP, admin([validations(set), write()]), { zone: "UTC", currencyCode: "USD" });
     expect(sentValue()).toEqual({
       v: 1,
-      t: { "CAP-1": `9@${await asOf(3)}`, "HD-BLK-M": `7@${await asOf(1)}` },
-      l: { "70100000002": { "HD-BLK-M": `4@${await asOf(1)}` } },
+      t: { "CAP-1": 9e10 + (await asOf(3)), "HD-BLK-M": 7e10 + (await asOf(1)) },
+      l: { "70100000002": { "HD-BLK-M": 4e10 + (await asOf(1)) } },
     });
   });
 

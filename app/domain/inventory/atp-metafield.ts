@@ -301,11 +301,16 @@ export function validateAtpValue(json: unknown): AtpProblem[] {
  * WHERE   Validation metafield, app-owned: namespace "$app:peakguard", key "atp_checkout",
  *         type json; the function reads `validation { stock: metafield(…) { jsonValue } }`.
  *
- * VALUE   {"v":1,"t":{"HD-BLK-M":"12@1795791845"},"l":{"70100000001":{"HD-BLK-M":"7@1795791845"}}}
- *   t      SKU → "total@asOf": the same total and asOf as the variant's figure (the sum over
- *          online locations; asOf its oldest confirmation, UTC epoch seconds). A string, not
- *          an object or an array: the cheapest form for the function to parse.
- *   l      optional: location key → (SKU → "n@asOf"), only for locations an ATP rule names.
+ * VALUE   {"v":1,"t":{"HD-BLK-M":121795791845},"l":{"70100000001":{"HD-BLK-M":71795791845}}}
+ *   t      SKU → total × 10^10 + asOf: the same total and asOf as the variant's figure (the
+ *          sum over online locations; asOf its oldest confirmation, UTC epoch seconds, below
+ *          10^10 until the year 2286). One JSON number per SKU: the cheapest entry to parse,
+ *          and read back with two arithmetic operators (`% 1e10`, `/ 1e10`) — no string
+ *          call, each of which costs the function thousands of Wasm instructions. 12 units
+ *          confirmed at 1795791845 is 121795791845. Totals are capped at CHECKOUT_ATP_MAX_TOTAL
+ *          (an exact integer in a double); no order reaches that many units.
+ *   l      optional: location key → (SKU → n × 10^10 + asOf), only for locations an ATP
+ *          rule names.
  *   over   optional: true when the figures the rules govern did not fit in
  *          CHECKOUT_ATP_MAX_BYTES. Then no figure is carried and every ATP rule is
  *          unreadable at checkout (the rule set's failure mode decides): a rule is never
@@ -315,32 +320,31 @@ export function validateAtpValue(json: unknown): AtpProblem[] {
 export const CHECKOUT_ATP_METAFIELD = { namespace: "$app:peakguard", key: "atp_checkout", type: "json" } as const;
 /** Under Shopify's 10,000 bytes per metafield a function reads; every byte costs the function ~230 instructions per run. */
 export const CHECKOUT_ATP_MAX_BYTES = 9_000;
+/** total × 10^10 + asOf stays an exact integer (≤ 2^53) up to this total. */
+export const CHECKOUT_ATP_MAX_TOTAL = 900_000;
+const ASOF_SPAN = 1e10;
 
 export interface CheckoutAtpValue {
   v: 1;
-  t: Record<string, string>;
-  l?: Record<string, Record<string, string>>;
+  t: Record<string, number>;
+  l?: Record<string, Record<string, number>>;
   over?: true;
 }
 
-/** "total@asOf" for one figure (total clamped at 0, as in the variant's figure). */
-export function compactFigure(total: number, asOf: number): string {
-  return `${total < 0 ? 0 : total}@${asOf}`;
+/** One entry: total × 10^10 + asOf (total clamped to [0, CHECKOUT_ATP_MAX_TOTAL], as the variant's figure never carries a negative). */
+export function compactFigure(total: number, asOf: number): number {
+  const t = total < 0 ? 0 : total > CHECKOUT_ATP_MAX_TOTAL ? CHECKOUT_ATP_MAX_TOTAL : total;
+  return t * ASOF_SPAN + asOf;
 }
 
 /**
- * The function's reader of one "total@asOf" entry. Never throws. null: no usable figure
- * (not a string, no "@", total not an integer); asOf null when it is not an integer (the
- * figure is then stale, as with readAtp). A negative total reads as 0.
+ * The function's reader of one entry. Never throws. null: no usable figure (not a
+ * non-negative integer). asOf null when it is 0 (no confirmation time: stale).
  */
 export function readCompactFigure(entry: unknown): { total: number; asOf: number | null } | null {
-  if (typeof entry !== "string") return null;
-  const at = entry.indexOf("@");
-  if (at <= 0) return null;
-  const total = Number(entry.slice(0, at));
-  if (total % 1 !== 0) return null;
-  const asOf = at + 1 < entry.length ? Number(entry.slice(at + 1)) : Number.NaN;
-  return { total: total < 0 ? 0 : total, asOf: asOf % 1 === 0 ? asOf : null };
+  if (typeof entry !== "number" || entry % 1 !== 0 || entry < 0 || entry > Number.MAX_SAFE_INTEGER) return null;
+  const asOf = entry % ASOF_SPAN;
+  return { total: (entry - asOf) / ASOF_SPAN, asOf: asOf > 0 ? asOf : null };
 }
 
 /**
@@ -353,13 +357,13 @@ export function serializeCheckoutAtp(
   maxBytes = CHECKOUT_ATP_MAX_BYTES,
 ): { value: string; bytes: number; over: boolean; skus: number } {
   const sorted = [...figures].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
-  const t: Record<string, string> = {};
+  const t: Record<string, number> = {};
   for (const f of sorted) if (!(f.sku in t)) t[f.sku] = compactFigure(f.total, f.asOf);
   const out: CheckoutAtpValue = { v: 1, t };
   if (locations.length > 0) {
-    const l: Record<string, Record<string, string>> = {};
+    const l: Record<string, Record<string, number>> = {};
     for (const loc of [...new Set(locations)].sort()) {
-      const at: Record<string, string> = {};
+      const at: Record<string, number> = {};
       for (const f of sorted) {
         const n = f.byLocation ? f.byLocation[loc] : undefined;
         if (typeof n === "number" && !(f.sku in at)) at[f.sku] = compactFigure(n, f.asOf);

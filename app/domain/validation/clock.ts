@@ -72,22 +72,37 @@ export function readSlots(json: unknown): (Slot | null)[] {
 }
 
 /**
- * The function's clock: slots from the ticks metafield, and Shopify's answers for them
- * (input.shop.localTime.t0 … t11). A slot without a boolean answer is ignored.
+ * The function's clock from the ticks metafield as it arrives (its jsonValue) and Shopify's
+ * answers (input.shop.localTime.t0 … t11). Never throws: an unusable value gives a clock
+ * that can tell nothing.
  */
-export function slotClock(slots: readonly (Slot | null)[], answers: readonly unknown[]): Clock {
-  const exact = new Map<string, boolean>();
+export function ticksClock(json: unknown, answers: readonly unknown[]): Clock {
+  const raw = json as { v?: unknown; slots?: unknown } | null;
+  return slotClock(raw && typeof raw === "object" && raw.v === TICKS_VERSION && Array.isArray(raw.slots) ? (raw.slots as unknown[]) : [], answers);
+}
+
+/**
+ * The function's clock: slots (as readSlots reads them, or raw from the metafield: each is
+ * checked here, as readSlots would) and Shopify's answers for them. A slot without a
+ * boolean answer, or that is not [19-character wall time, epoch seconds | null], is ignored.
+ * One pass, no Map and no copy: the function pays for every JS operation, and a gate looks
+ * its wall time up in these dozen slots at most twice.
+ */
+export function slotClock(slots: readonly unknown[], answers: readonly unknown[]): Clock {
   let low: number | null = null; // latest instant known to be ≤ now
   let high: number | null = null; // earliest instant known to be > now
   let lowWall = "";
   let highWall = "";
-  for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i];
+  const n = slots.length;
+  for (let i = 0; i < n; i++) {
     const after = answers[i];
-    if (!slot || typeof after !== "boolean") continue;
+    if (after !== true && after !== false) continue;
+    const slot = slots[i] as unknown[] | null;
+    if (!Array.isArray(slot)) continue;
     const local = slot[0];
-    const utc = slot[1];
-    exact.set(local, after);
+    if (typeof local !== "string" || local.length !== 19) continue;
+    const u = slot[1];
+    const utc = typeof u === "number" && u % 1 === 0 ? u : null;
     if (after) {
       if (local > lowWall) lowWall = local;
       if (utc !== null && (low === null || utc > low)) low = utc;
@@ -98,8 +113,11 @@ export function slotClock(slots: readonly (Slot | null)[], answers: readonly unk
   }
   return {
     atOrAfter(local) {
-      const known = exact.get(local);
-      if (known !== undefined) return known;
+      for (let i = 0; i < n; i++) {
+        const slot = slots[i] as unknown[] | null;
+        const after = answers[i];
+        if (Array.isArray(slot) && slot[0] === local && (after === true || after === false)) return after;
+      }
       // Wall-time bracket from other slots: exact except inside a repeated hour, where no tick is written.
       if (lowWall !== "" && lowWall >= local) return true;
       if (highWall !== "" && highWall <= local) return false;

@@ -32,7 +32,6 @@ import { currencyExponent } from "../money";
 import { globMatch, isPoBox, normalizePostalCode, splitPostalPattern } from "./address";
 import { readCustomerCounts } from "./customer-limits";
 import { countOf, formatAmount, formatWallTime, listItems, message, pickLanguage, type Lang } from "./messages";
-import { skuMatcher } from "./sku";
 import type { CheckoutInput, Clock, Evaluation, Rule, RuleSet, ValidationMessage, VerdictReason } from "./types";
 
 export const CART_TARGET = "$.cart";
@@ -43,14 +42,14 @@ export interface SkuGroup {
   quantity: number;
   /** Index of the first line with this SKU: the error target. */
   line: number;
-  /** Its "total@asOf" entry in the validation's ATP copy (stockOf(input).t), or null. */
-  atp: string | null;
+  /** Its entry (total × 10^10 + asOf) in the validation's ATP copy (stockOf(input).t), or null. */
+  atp: number | null;
 }
 
 /**
  * The validation's copy of the figures its ATP rules need (`validation.stock`, format
  * CHECKOUT_ATP_METAFIELD in ../inventory/atp-metafield.ts), read leniently: never throws.
- * `t` SKU → "total@asOf"; `l` location key → (SKU → "n@asOf"); `over` when the app could
+ * `t` SKU → total × 10^10 + asOf; `l` location key → (SKU → n × 10^10 + asOf); `over` when the app could
  * not fit the governed figures (every ATP rule is then unreadable).
  */
 export interface Stock {
@@ -94,36 +93,49 @@ export interface Governed {
 const TOP = "\uffff\uffff\uffff\uffff";
 
 export function governedBy(rules: readonly Rule[]): Governed {
-  const governed: Governed = { exact: new Set(), prefixes: [], ends: [], lo: "", hi: "", anyWithAtp: false, anyAtp: false };
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  const ends: string[] = [];
+  let lo = "";
+  let hi = "";
   let any = false;
-  const cover = (lo: string, hi: string) => {
-    if (!any || lo < governed.lo) governed.lo = lo;
-    if (!any || hi > governed.hi) governed.hi = hi;
-    any = true;
-  };
-  for (const rule of rules) {
-    if (rule.mode === "off" || !("skus" in rule) || !Array.isArray(rule.skus)) continue;
+  let anyWithAtp = false;
+  let anyAtp = false;
+  // Index loops, no closures, each SKU once: this runs on every checkout, and the same drop
+  // SKUs usually appear in several rules.
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
+    if (rule.mode === "off") continue;
+    const skus = (rule as { skus?: unknown }).skus;
+    if (!Array.isArray(skus)) continue;
     if (rule.kind === "atp") {
-      governed.anyAtp = true;
-      if (rule.skus.length === 0) governed.anyWithAtp = true;
+      anyAtp = true;
+      if (skus.length === 0) anyWithAtp = true;
     }
-    for (const p of rule.skus) {
+    for (let k = 0; k < skus.length; k++) {
+      const p: unknown = skus[k];
       if (typeof p !== "string") continue;
-      if (!p.endsWith("*")) {
-        governed.exact.add(p);
-        cover(p, `${p}\u0000`); // the least string after p
-        continue;
+      let start = p;
+      let end: string;
+      if (p[p.length - 1] !== "*") {
+        if (exact.has(p)) continue;
+        exact.add(p);
+        end = p + "\u0000"; // the least string after p
+      } else {
+        const prefix = p.slice(0, -1);
+        const last = prefix.charCodeAt(prefix.length - 1);
+        // No code unit above U+FFFF to increment to: the prefix followed by TOP bounds it instead.
+        end = prefix === "" ? TOP : last === 0xffff ? prefix + TOP : prefix.slice(0, -1) + String.fromCharCode(last + 1);
+        prefixes.push(prefix);
+        ends.push(end);
+        start = prefix;
       }
-      const prefix = p.slice(0, -1);
-      const last = prefix.charCodeAt(prefix.length - 1);
-      // No code unit above U+FFFF to increment to: the prefix followed by TOP bounds it instead.
-      const end = prefix === "" ? TOP : last === 0xffff ? prefix + TOP : prefix.slice(0, -1) + String.fromCharCode(last + 1);
-      governed.prefixes.push(prefix);
-      governed.ends.push(end);
-      cover(prefix, end);
+      if (!any || start < lo) lo = start;
+      if (!any || end > hi) hi = end;
+      any = true;
     }
   }
-  return governed;
+  return { exact, prefixes, ends, lo, hi, anyWithAtp, anyAtp };
 }
 
 /**
@@ -147,21 +159,24 @@ export function groupLines(
   const exact = all ? null : governed.exact;
   // An ATP rule over every line governs the lines whose SKU has a figure.
   const withAtp = figures !== null && (all || governed.anyWithAtp);
+  // Most lines of a big cart fall outside [lo, hi): rejected by two comparisons, first thing.
+  // (A missing SKU compares false both ways and is dropped just after.)
+  const filter = !all && !withAtp;
   let total = 0;
   const count = lines.length;
   for (let i = 0; i < count; i++) {
     const line = lines[i]!;
     const q = line.q;
     if (q > 0) total += q;
-    const m = line.m;
-    const sku = m.s;
+    const sku = line.m.s as string;
+    if (filter && (sku < lo || sku >= hi)) continue;
     if (!sku) continue;
-    if (!all && (sku < lo || sku >= hi || !(exact!.has(sku) || inPrefixes(sku, governed)))) {
+    if (!all && !(exact!.has(sku) || inPrefixes(sku, governed))) {
       if (!withAtp || figures![sku] === undefined) continue;
     }
     const quantity = q > 0 ? q : 0;
     const entry = figures === null ? undefined : figures[sku];
-    const atp = typeof entry === "string" ? entry : null;
+    const atp = typeof entry === "number" ? entry : null;
     const group = bySku.get(sku);
     if (group === undefined) {
       const created = { sku, quantity, line: i, atp };
@@ -217,7 +232,7 @@ function num(v: unknown, field: string, optional?: boolean): number {
 function list(v: unknown, field: string, optional?: boolean): string[] {
   if (optional && v == null) return [];
   if (!Array.isArray(v)) bad(field);
-  for (const s of v) if (typeof s !== "string") bad(field);
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== "string") bad(field);
   return v;
 }
 function oneOf(v: unknown, a: string, b: string, field: string): boolean {
@@ -233,22 +248,34 @@ function label(ctx: Context, sku: string): string {
   return typeof text === "string" && text !== "" ? text : sku;
 }
 
-/** Groups with a quantity whose SKU the patterns match: looked up for exact SKUs, scanned for prefixes. */
+/**
+ * Groups with a quantity whose SKU the patterns match, in line order. ctx.groups holds only
+ * the SKUs some rule governs (a handful), so each is tested against the patterns directly:
+ * one `includes` for exact SKUs, no matcher, Set or sort built per rule.
+ */
 function matching(ctx: Context, skus: readonly string[]): SkuGroup[] {
   const out: SkuGroup[] = [];
   if (skus.length === 0) return out;
   let prefixed = false;
-  for (const p of skus) if (p.endsWith("*")) prefixed = true;
-  if (!prefixed) {
-    for (const sku of skus) {
-      const g = ctx.bySku.get(sku);
-      if (g !== undefined && g.quantity > 0) out.push(g);
-    }
-    return out.sort((a, b) => a.line - b.line);
+  for (let k = 0; k < skus.length; k++) {
+    const p = skus[k]!;
+    if (p[p.length - 1] === "*") prefixed = true;
   }
-  const matches = skuMatcher(skus);
-  for (const g of ctx.groups) if (g.quantity > 0 && matches(g.sku)) out.push(g);
+  const groups = ctx.groups;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
+    if (g.quantity > 0 && (prefixed ? matchesAny(skus, g.sku) : skus.includes(g.sku))) out.push(g);
+  }
   return out;
+}
+
+function matchesAny(patterns: readonly string[], sku: string): boolean {
+  for (let k = 0; k < patterns.length; k++) {
+    const p = patterns[k]!;
+    if (p === sku) return true;
+    if (p[p.length - 1] === "*" && sku.startsWith(p.slice(0, -1))) return true;
+  }
+  return false;
 }
 
 function units(groups: SkuGroup[]): number {
@@ -346,7 +373,7 @@ function subtotal(ctx: Context, rule: Extract<Rule, { kind: "subtotal" }>): Outc
 function region(ctx: Context, rule: Extract<Rule, { kind: "region" }>): Outcome {
   const countries = list(rule.countries, "countries", true);
   const provinces = list(rule.provinces, "provinces", true);
-  const postal = list(rule.postalCodes, "postalCodes", true).map(splitPostalPattern);
+  const postal = list(rule.postalCodes, "postalCodes", true);
   if (ctx.atCart) return skip("at_cart");
   const errors: ValidationMessage[] = [];
   const groups = ctx.input.cart.deliveryGroups;
@@ -365,9 +392,8 @@ function region(ctx: Context, rule: Extract<Rule, { kind: "region" }>): Outcome 
     if (province && provinces.includes(`${country}-${province}`)) {
       errors.push({ target: `${at}provinceCode`, message: message(ctx.lang, "provinceBlocked", { province }) });
     }
-    const zip = address.zip ? normalizePostalCode(address.zip) : "";
-    if (zip && postal.some((p) => (p.country === null || p.country === country) && globMatch(p.glob, zip))) {
-      errors.push({ target: `${at}zip`, message: message(ctx.lang, "postalBlocked", { zip: address.zip!.trim() }) });
+    if (address.zip && postalBlocked(postal, country, address.zip)) {
+      errors.push({ target: `${at}zip`, message: message(ctx.lang, "postalBlocked", { zip: address.zip.trim() }) });
     }
     if (rule.poBoxes === true) {
       const field = isPoBox(address.address1) ? "address1" : isPoBox(address.address2) ? "address2" : null;
@@ -375,6 +401,19 @@ function region(ctx: Context, rule: Extract<Rule, { kind: "region" }>): Outcome 
     }
   }
   return any ? outcome(errors) : skip("no_address");
+}
+
+/** Whether a postal-code pattern ("GB:BT*", or "BT*" for any country) matches: a pattern for another country is passed over before anything is normalized. */
+function postalBlocked(patterns: readonly string[], country: string, zip: string): boolean {
+  let normalized: string | null = null;
+  for (let k = 0; k < patterns.length; k++) {
+    const entry = patterns[k]!;
+    if (entry.indexOf(":") === 2 && entry.slice(0, 2).toUpperCase() !== country) continue;
+    const p = splitPostalPattern(entry);
+    normalized ??= normalizePostalCode(zip);
+    if (normalized !== "" && globMatch(p.glob, normalized)) return true;
+  }
+  return false;
 }
 
 function timeGate(ctx: Context, rule: Extract<Rule, { kind: "timeGate" }>): Outcome {
@@ -434,6 +473,8 @@ const RULES: { [K in Rule["kind"]]: (ctx: Context, rule: Extract<Rule, { kind: K
 export interface EvaluateOptions {
   /** Ids of rules parse.ts could not read; they get verdict "unreadable". */
   unreadable?: readonly string[];
+  /** false: leave `verdicts` empty (the function: only errors and testing reports leave it). */
+  verdicts?: boolean;
 }
 
 export function evaluate(set: RuleSet, input: CheckoutInput, clock: Clock, options: EvaluateOptions = {}): Evaluation {
@@ -444,6 +485,7 @@ export function evaluate(set: RuleSet, input: CheckoutInput, clock: Clock, optio
   const ctx: Context = { set, input, clock, lang, stock, groups, bySku, total, atCart: input.buyerJourney.step === "CART_INTERACTION" };
   const result: Evaluation = { errors: [], testing: [], verdicts: [] };
   const closed = set.failureMode === "closed";
+  const verdicts = options.verdicts === false ? null : result.verdicts;
   let blockAll = false;
   // The admin writes rules sorted by id (serializeRuleSet); sort only a set that is not.
   let rules = set.rules;
@@ -455,7 +497,7 @@ export function evaluate(set: RuleSet, input: CheckoutInput, clock: Clock, optio
   }
   for (const rule of rules) {
     if (rule.mode === "off") {
-      result.verdicts.push({ ruleId: rule.id, kind: rule.kind, mode: rule.mode, status: "skipped", errors: [] });
+      verdicts?.push({ ruleId: rule.id, kind: rule.kind, mode: rule.mode, status: "skipped", errors: [] });
       continue;
     }
     let found: Outcome;
@@ -466,18 +508,18 @@ export function evaluate(set: RuleSet, input: CheckoutInput, clock: Clock, optio
       const problem = error instanceof Error ? error.message : String(error);
       const blocks = closed && rule.mode === "enforce";
       blockAll ||= blocks;
-      result.verdicts.push({ ruleId: rule.id, kind: rule.kind, mode: rule.mode, status: "unreadable", errors: [], reason: "unreadable", problem });
+      verdicts?.push({ ruleId: rule.id, kind: rule.kind, mode: rule.mode, status: "unreadable", errors: [], reason: "unreadable", problem });
       continue;
     }
     const failing = found.errors.length > 0;
     const status = !failing ? (found.applies ? "passed" : "skipped") : rule.mode === "enforce" ? "blocked" : "would_block";
-    result.verdicts.push({ ruleId: rule.id, kind: rule.kind, mode: rule.mode, status, errors: found.errors, reason: found.reason });
+    verdicts?.push({ ruleId: rule.id, kind: rule.kind, mode: rule.mode, status, errors: found.errors, reason: found.reason });
     if (!failing) continue;
     if (rule.mode === "enforce") for (const e of found.errors) result.errors.push(e);
     else for (const e of found.errors) result.testing.push({ ruleId: rule.id, target: e.target, message: e.message });
   }
   for (const id of options.unreadable ?? []) {
-    result.verdicts.push({ ruleId: id, kind: "unknown", mode: "enforce", status: "unreadable", errors: [], reason: "unreadable" });
+    verdicts?.push({ ruleId: id, kind: "unknown", mode: "enforce", status: "unreadable", errors: [], reason: "unreadable" });
     blockAll ||= closed;
   }
   if (blockAll) result.errors.push(unavailableError(lang));

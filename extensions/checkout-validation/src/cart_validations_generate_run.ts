@@ -1,5 +1,5 @@
 import type { CartValidationsGenerateRunInput, CartValidationsGenerateRunResult } from "../generated/api";
-import { readSlots, slotClock } from "../../../app/domain/validation/clock";
+import { ticksClock } from "../../../app/domain/validation/clock";
 import { evaluate, unavailableError } from "../../../app/domain/validation/evaluate";
 import { regionKillErrors } from "../../../app/domain/validation/kill-regions";
 import { parseRuleSet } from "../../../app/domain/validation/parse";
@@ -35,8 +35,8 @@ export function cartValidationsGenerateRun(input: CartValidationsGenerateRunInpu
   try {
     const t = input.shop.localTime;
     const answers = [t.t0, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6, t.t7, t.t8, t.t9, t.t10, t.t11];
-    const clock = slotClock(readSlots(input.validation.ticks?.jsonValue), answers);
-    const result = evaluate(parsed.set, input, clock, { unreadable: parsed.unreadable });
+    const clock = ticksClock(input.validation.ticks?.jsonValue, answers);
+    const result = evaluate(parsed.set, input, clock, { unreadable: parsed.unreadable, verdicts: false });
     for (const e of result.testing) console.error(`peakguard testing: rule ${e.ruleId} would block ${e.target}: ${e.message}`);
     return respond(killed, result.errors);
   } catch (error) {

@@ -348,7 +348,7 @@ describe("groupLines with governedBy: the cheap filter keeps exactly the governe
   it("an ATP rule over every line keeps the lines whose SKU has a figure in the validation's copy, whatever their SKU", () => {
     const lines = [{ q: 1, m: { s: "PG-1" } }, { q: 2, m: { s: "PG-2" } }];
     const rules: Rule[] = [{ id: "s", mode: "enforce", kind: "atp", skus: [], staleAfterSeconds: 60, whenStale: "open" }];
-    expect(groupLines(lines, governedBy(rules), { "PG-1": "3@1795791600" }).groups.map((g) => [g.sku, g.atp])).toEqual([["PG-1", "3@1795791600"]]);
+    expect(groupLines(lines, governedBy(rules), { "PG-1": 31795791600 }).groups.map((g) => [g.sku, g.atp])).toEqual([["PG-1", 31795791600]]);
     expect(groupLines(lines, governedBy(rules), null).groups).toEqual([]);
   });
 

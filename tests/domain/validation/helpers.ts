@@ -2,6 +2,7 @@
  * Builders for checkout-rule tests: a rule set, a cart in the function's input shape, and
  * clocks. Defaults: English, checkout completion, USD, a guest, no address.
  */
+import { compactFigure } from "~/domain/inventory/atp-metafield";
 import { exactClock } from "~/domain/validation/clock";
 import type { BuyerJourneyStep, CheckoutInput, Clock, DeliveryAddressInput, Rule, RuleSet } from "~/domain/validation/types";
 
@@ -23,20 +24,20 @@ export function ruleSet(rules: Rule[], extra: Partial<RuleSet> = {}): RuleSet {
 export type Line = [sku: string | null, quantity: number, atp?: unknown];
 
 /**
- * The validation's ATP copy (validation.stock) for these lines' figures, in the function's
- * format: t SKU → "total@asOf", l location → SKU → "n@asOf". Written raw (a negative total
- * stays negative) so the reader's own handling is what is tested.
+ * The validation's ATP copy (validation.stock) for these lines' figures, as the app writes
+ * it (compactFigure: t SKU → total × 10^10 + asOf, l location → SKU → n × 10^10 + asOf; a
+ * negative total is written as 0).
  */
-export function stockFor(lines: readonly Line[]): { v: 1; t: Record<string, string>; l?: Record<string, Record<string, string>> } | null {
-  const t: Record<string, string> = {};
-  const l: Record<string, Record<string, string>> = {};
+export function stockFor(lines: readonly Line[]): { v: 1; t: Record<string, number>; l?: Record<string, Record<string, number>> } | null {
+  const t: Record<string, number> = {};
+  const l: Record<string, Record<string, number>> = {};
   let any = false;
   for (const [s, , atp] of lines) {
     if (s === null || atp === undefined || atp === null) continue;
-    const f = atp as { asOf?: unknown; total?: unknown; byLocation?: Record<string, number> };
+    const f = atp as { asOf: number; total: number; byLocation?: Record<string, number> };
     any = true;
-    t[s] = `${String(f.total)}@${String(f.asOf)}`;
-    for (const [loc, n] of Object.entries(f.byLocation ?? {})) (l[loc] ??= {})[s] = `${n}@${String(f.asOf)}`;
+    t[s] = compactFigure(f.total, f.asOf);
+    for (const [loc, n] of Object.entries(f.byLocation ?? {})) (l[loc] ??= {})[s] = compactFigure(n, f.asOf);
   }
   return any ? { v: 1, t, ...(Object.keys(l).length > 0 ? { l } : {}) } : null;
 }

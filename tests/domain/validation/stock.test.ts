@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 
-import { compactFigure, readCompactFigure, serializeCheckoutAtp } from "~/domain/inventory/atp-metafield";
+import { CHECKOUT_ATP_MAX_TOTAL, compactFigure, readCompactFigure, serializeCheckoutAtp } from "~/domain/inventory/atp-metafield";
 import { evaluate } from "~/domain/validation/evaluate";
 import { atpGovernance, checkoutStock, governsSku } from "~/domain/validation/stock";
 import type { Rule } from "~/domain/validation/types";
@@ -15,28 +15,28 @@ const atp = (skus: string[], extra: Partial<Extract<Rule, { kind: "atp" }>> = {}
 
 describe("readCompactFigure", () => {
   it.each([
-    ["a figure", "12@1795791600", { total: 12, asOf: 1795791600 }],
-    ["zero", "0@1795791600", { total: 0, asOf: 1795791600 }],
-    ["a negative total reads as 0 (oversold)", "-3@1795791600", { total: 0, asOf: 1795791600 }],
-    ["no asOf: stale", "12@", { total: 12, asOf: null }],
-    ["asOf not an integer: stale", "12@soon", { total: 12, asOf: null }],
-    ["no total", "@1795791600", null],
-    ["total not an integer", "1.5@1795791600", null],
-    ["no @", "12", null],
-    ["not a string", 12, null],
+    ["a figure", 121795791600, { total: 12, asOf: 1795791600 }],
+    ["zero", 1795791600, { total: 0, asOf: 1795791600 }],
+    ["no asOf: stale", 120000000000, { total: 12, asOf: null }],
+    ["negative: no figure", -1795791600, null],
+    ["not an integer", 121795791600.5, null],
+    ["past the exact integers", 2 ** 60, null],
+    ["a string", "12@1795791600", null],
     ["null", null, null],
   ] as [string, unknown, unknown][])("%s", (_name, entry, expected) => {
     expect(readCompactFigure(entry)).toEqual(expected);
   });
 
-  it("reads back what compactFigure writes, clamping a negative total", () => {
+  it("reads back what compactFigure writes; a negative total is written as 0, a huge one capped", () => {
     expect(readCompactFigure(compactFigure(7, NOW_UTC))).toEqual({ total: 7, asOf: NOW_UTC });
-    expect(compactFigure(-2, NOW_UTC)).toBe(`0@${NOW_UTC}`);
+    expect(compactFigure(-2, NOW_UTC)).toBe(NOW_UTC);
+    expect(readCompactFigure(compactFigure(10 ** 9, NOW_UTC))).toEqual({ total: CHECKOUT_ATP_MAX_TOTAL, asOf: NOW_UTC });
+    expect(Number.isSafeInteger(compactFigure(CHECKOUT_ATP_MAX_TOTAL, 9_999_999_999))).toBe(true);
   });
 });
 
 describe("serializeCheckoutAtp", () => {
-  it("writes SKUs sorted, locations only when named, and refuses nothing that fits", () => {
+  it("writes SKUs sorted, locations only when named", () => {
     const out = serializeCheckoutAtp(
       [
         { sku: "HD-BLK-M", asOf: 1795791600, total: 7, byLocation: { "701": 3, "702": 4 } },
@@ -44,7 +44,7 @@ describe("serializeCheckoutAtp", () => {
       ],
       ["702"],
     );
-    expect(out.value).toBe('{"v":1,"t":{"CAP-1":"9@1795791500","HD-BLK-M":"7@1795791600"},"l":{"702":{"HD-BLK-M":"4@1795791600"}}}');
+    expect(out.value).toBe('{"v":1,"t":{"CAP-1":91795791500,"HD-BLK-M":71795791600},"l":{"702":{"HD-BLK-M":41795791600}}}');
     expect(out).toMatchObject({ over: false, skus: 2, bytes: out.value.length });
   });
 
@@ -74,7 +74,7 @@ describe("which SKUs the copy carries", () => {
       { sku: "CAP-1", figure: { asOf: NOW_UTC, total: 9, byLocation: null } },
       { sku: null, figure: { asOf: NOW_UTC, total: 1, byLocation: null } },
     ]);
-    expect(JSON.parse(stock.value)).toEqual({ v: 1, t: { "HD-BLK-M": `7@${NOW_UTC}` }, l: { "702": { "HD-BLK-M": `4@${NOW_UTC}` } } });
+    expect(JSON.parse(stock.value)).toEqual({ v: 1, t: { "HD-BLK-M": 7e10 + NOW_UTC }, l: { "702": { "HD-BLK-M": 4e10 + NOW_UTC } } });
   });
 });
 
