@@ -96,8 +96,6 @@ export function ReturnReasonsChart({ reasons }: { reasons: { label: string; unit
 
 /** Return rate per week: the share of the week's orders that have a return (percent). */
 export function ReturnRateChart({ weeks }: { weeks: { week: string; ratePercent: number | null; orders: number; returned: number }[] }) {
-  // A whole-percent top above the highest week (Polaris Viz's own ticks can end below it).
-  const top = Math.max(1, Math.ceil(Math.max(0, ...weeks.map((w) => w.ratePercent ?? 0)) * 1.2));
   return (
     <ChartFrame name="return-rate" label="Return rate by week">
       {() => (
@@ -106,7 +104,7 @@ export function ReturnRateChart({ weeks }: { weeks: { week: string; ratePercent:
           showLegend={false}
           data={[{ name: "Return rate", data: weeks.map((w) => ({ key: w.week, value: w.ratePercent })) }]}
           xAxisOptions={{ labelFormatter: (value) => (value === null ? "" : `wk ${String(value).slice(5)}`) }}
-          yAxisOptions={{ labelFormatter: (value) => (value === null ? "" : `${value}%`), maxYOverride: top }}
+          yAxisOptions={{ labelFormatter: (value) => (value === null ? "" : `${value}%`) }}
           tooltipOptions={{
             titleFormatter: (value) => `Week of ${String(value)}`,
             valueFormatter: (value) => (value === null ? "no orders" : `${value}%`),
