@@ -19,6 +19,7 @@ import { typicalKillSwitches } from "../../app/domain/kill-switches/bench-states
 import { serializeKillSwitches } from "../../app/domain/kill-switches/serialize";
 import { planClock } from "../../app/domain/validation/clock-admin";
 import type { Rule, RuleSet } from "../../app/domain/validation/types";
+import { serializeRuleSet } from "../../app/domain/validation/validate";
 
 const TARGET = "cart.validations.generate.run";
 const PLANNED_AT = 1795791600; // 2026-11-27T15:00:00Z
@@ -39,6 +40,12 @@ const DROP_RULES: Rule[] = [
   { id: "order-value", mode: "test", kind: "subtotal", minCents: 1000 },
   { id: "ship-to", mode: "enforce", kind: "region", countries: ["RU", "BY"], provinces: ["US-HI", "US-AK"], postalCodes: ["GB:BT*"], poBoxes: true },
 ];
+/** The rules metafield's value as the app writes it (serializeRuleSet: rules sorted by id, labels by SKU). */
+function rulesValue(set: RuleSet): unknown {
+  const serialized = serializeRuleSet(set);
+  if (!serialized.ok) throw new Error(`bench rules: ${serialized.message}`);
+  return JSON.parse(serialized.value) as unknown;
+}
 /** The metafield's value as the app writes it. */
 const KILL_SWITCHES = JSON.parse(serializeKillSwitches(typicalKillSwitches())) as unknown;
 const ATP_ALL: Rule[] = [{ id: "stock", mode: "enforce", kind: "atp", skus: [], staleAfterSeconds: 300, whenStale: "closed" }];
@@ -68,7 +75,7 @@ function input(rules: Rule[], lines: number, governed: number) {
       localTime: { date: "2026-11-27", ...Object.fromEntries(plan.ticks.slots.map(([, utc], i) => [`t${i}`, utc !== null && NOW >= utc])) },
     },
     validation: {
-      rules: { jsonValue: set },
+      rules: { jsonValue: rulesValue(set) },
       ticks: { jsonValue: plan.ticks },
       stock: { jsonValue: JSON.parse(serializeCheckoutAtp(Array.from({ length: governed }, (_, i) => figure(i))).value) as unknown },
     },

@@ -115,8 +115,11 @@ export function slotClock(slots: readonly unknown[], answers: readonly unknown[]
     atOrAfter(local) {
       for (let i = 0; i < n; i++) {
         const slot = slots[i] as unknown[] | null;
-        const after = answers[i];
-        if (Array.isArray(slot) && slot[0] === local && (after === true || after === false)) return after;
+        // local is a 19-character wall time (the rules check it): equal to it is a usable slot.
+        if (slot != null && slot[0] === local) {
+          const after = answers[i];
+          if (after === true || after === false) return after;
+        }
       }
       // Wall-time bracket from other slots: exact except inside a repeated hour, where no tick is written.
       if (lowWall !== "" && lowWall >= local) return true;

@@ -56,6 +56,30 @@ export function readCustomerCounts(json: unknown): Record<string, number> | null
   return counts;
 }
 
+/**
+ * The function's reader for one rule: what the customer bought under `ruleId` (0 when the
+ * customer has no metafield or no entry for it; an entry that is not an integer ≥ 0 counts
+ * 0, as readCustomerCounts drops it); null when the value is there but unreadable. Reads
+ * only that entry: no copy of the counts per checkout.
+ */
+export function readCustomerCount(json: unknown, ruleId: string): number | null {
+  if (json === null || json === undefined) return 0;
+  let value = json;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return null;
+    }
+  }
+  const raw = value as { v?: unknown; counts?: unknown } | null;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw) || raw.v !== LIMITS_VERSION) return null;
+  const counts = raw.counts;
+  if (typeof counts !== "object" || counts === null || Array.isArray(counts)) return null;
+  const n = Object.prototype.hasOwnProperty.call(counts, ruleId) ? (counts as Record<string, unknown>)[ruleId] : undefined;
+  return typeof n === "number" && n >= 0 && n % 1 === 0 && n <= Number.MAX_SAFE_INTEGER ? n : 0;
+}
+
 /** The metafield value for a customer's counts (zeros left out, keys sorted). */
 export function serializeCustomerCounts(counts: Record<string, number>, asOfEpochSeconds: number): string {
   const sorted: Record<string, number> = {};

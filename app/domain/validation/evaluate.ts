@@ -30,7 +30,7 @@
 import { readCompactFigure } from "../inventory/atp-metafield";
 import { currencyExponent } from "../money";
 import { globMatch, isPoBox, normalizePostalCode, splitPostalPattern } from "./address";
-import { readCustomerCounts } from "./customer-limits";
+import { readCustomerCount } from "./customer-limits";
 import { countOf, formatAmount, formatWallTime, listItems, message, pickLanguage, type Lang } from "./messages";
 import type { CheckoutInput, Clock, Evaluation, Rule, RuleSet, ValidationMessage, VerdictReason } from "./types";
 
@@ -159,21 +159,8 @@ export function groupLines(
   const exact = all ? null : governed.exact;
   // An ATP rule over every line governs the lines whose SKU has a figure.
   const withAtp = figures !== null && (all || governed.anyWithAtp);
-  // Most lines of a big cart fall outside [lo, hi): rejected by two comparisons, first thing.
-  // (A missing SKU compares false both ways and is dropped just after.)
-  const filter = !all && !withAtp;
   let total = 0;
-  const count = lines.length;
-  for (let i = 0; i < count; i++) {
-    const line = lines[i]!;
-    const q = line.q;
-    if (q > 0) total += q;
-    const sku = line.m.s as string;
-    if (filter && (sku < lo || sku >= hi)) continue;
-    if (!sku) continue;
-    if (!all && !(exact!.has(sku) || inPrefixes(sku, governed))) {
-      if (!withAtp || figures![sku] === undefined) continue;
-    }
+  const add = (i: number, sku: string, q: number) => {
     const quantity = q > 0 ? q : 0;
     const entry = figures === null ? undefined : figures[sku];
     const atp = typeof entry === "number" ? entry : null;
@@ -186,6 +173,31 @@ export function groupLines(
       group.quantity += quantity;
       if (group.atp == null) group.atp = atp;
     }
+  };
+  if (!all && !withAtp) {
+    // Most lines of a big cart fall outside [lo, hi): rejected by two comparisons, first
+    // thing (a missing SKU compares false both ways and is dropped by the next test).
+    let i = -1;
+    for (const line of lines) {
+      i++;
+      const q = line.q;
+      if (q > 0) total += q;
+      const sku = line.m.s as string;
+      if (sku < lo || sku >= hi) continue;
+      if (!sku || !(exact!.has(sku) || inPrefixes(sku, governed))) continue;
+      add(i, sku, q);
+    }
+    return { groups, bySku, total };
+  }
+  const count = lines.length;
+  for (let i = 0; i < count; i++) {
+    const line = lines[i]!;
+    const q = line.q;
+    if (q > 0) total += q;
+    const sku = line.m.s;
+    if (!sku) continue;
+    if (!all && !(exact!.has(sku) || inPrefixes(sku, governed)) && figures![sku] === undefined) continue;
+    add(i, sku, q);
   }
   return { groups, bySku, total };
 }
@@ -322,9 +334,8 @@ function customerLimit(ctx: Context, rule: Extract<Rule, { kind: "customerLimit"
     if (blockGuests && !ctx.atCart) return outcome(fail("loginRequired", CART_TARGET), "guest_blocked");
     return outcome(inCart > max ? fail("customerLimit") : [], "guest");
   }
-  const counts = readCustomerCounts(customer.limits ? customer.limits.jsonValue : null);
-  if (counts === null) return outcome(ctx.set.failureMode === "closed" ? fail("limitUnverified") : [], "counts_unreadable");
-  const already = counts[rule.id] ?? 0;
+  const already = readCustomerCount(customer.limits ? customer.limits.jsonValue : null, rule.id);
+  if (already === null) return outcome(ctx.set.failureMode === "closed" ? fail("limitUnverified") : [], "counts_unreadable");
   if (already + inCart <= max) return outcome([]);
   const left = max - already;
   const items = itemsOf(ctx, groups);

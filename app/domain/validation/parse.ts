@@ -16,7 +16,7 @@
  * The admin validates strictly with validate.ts before writing; this is the safety net
  * for what is actually in the metafield.
  */
-import { RULE_KINDS, RULE_SET_VERSION, type FailureMode, type Rule, type RuleSet } from "./types";
+import { RULE_SET_VERSION, type FailureMode, type Rule, type RuleKind, type RuleSet } from "./types";
 
 export interface ParsedRuleSet {
   /** false when there is no metafield at all. */
@@ -28,7 +28,12 @@ export interface ParsedRuleSet {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const KINDS: Record<string, true> = Object.fromEntries(RULE_KINDS.map((k) => [k, true]));
+/**
+ * The kinds, written out: building it from RULE_KINDS (Object.fromEntries + map) cost the
+ * function ~50,000 instructions at every start. The type keeps it equal to RuleKind, and
+ * tests/domain/validation/parse-validate.test.ts to RULE_KINDS.
+ */
+export const KINDS: { readonly [K in RuleKind]: true } = { maxPerOrder: true, customerLimit: true, cartQuantity: true, subtotal: true, region: true, timeGate: true, atp: true };
 
 export function parseRuleSet(json: unknown): ParsedRuleSet {
   if (json === null || json === undefined) return { present: false, set: null, unreadable: [], failureMode: "open" };
@@ -47,26 +52,35 @@ export function parseRuleSet(json: unknown): ParsedRuleSet {
   const unreadable: string[] = [];
   const rules: Rule[] = [];
   const raws: unknown[] = value.rules;
-  let duplicates: Set<string> | null = null;
-  const seen = new Set<string>();
+  // The admin writes rules sorted by id, so a duplicate shows as an id not above the one
+  // before: only then is a Set built to find every duplicate (a Set per checkout costs more).
+  let previous = "";
+  let sorted = true;
   for (let i = 0; i < raws.length; i++) {
     const raw = raws[i] as Obj | null;
     const id = raw && typeof raw === "object" && typeof raw.id === "string" && raw.id !== "" ? raw.id : null;
     const mode = raw && typeof raw === "object" ? raw.mode : undefined;
     if (mode === "off") continue;
-    if (id === null || (mode !== "enforce" && mode !== "test") || KINDS[(raw as Obj).kind as string] !== true) {
+    if (id === null || (mode !== "enforce" && mode !== "test") || (KINDS as Record<string, true | undefined>)[(raw as Obj).kind as string] !== true) {
       unreadable.push(id ?? `#${i}`);
       continue;
     }
-    if (seen.has(id)) (duplicates ??= new Set()).add(id);
-    seen.add(id);
+    if (id <= previous) sorted = false;
+    previous = id;
     rules.push(raw as unknown as Rule);
   }
   let kept = rules;
-  if (duplicates !== null) {
-    const dup = duplicates;
-    kept = rules.filter((r) => !dup.has(r.id));
-    for (const id of dup) unreadable.push(id);
+  if (!sorted) {
+    const seen = new Set<string>();
+    const duplicates = new Set<string>();
+    for (const r of rules) {
+      if (seen.has(r.id)) duplicates.add(r.id);
+      seen.add(r.id);
+    }
+    if (duplicates.size > 0) {
+      kept = rules.filter((r) => !duplicates.has(r.id));
+      for (const id of duplicates) unreadable.push(id);
+    }
   }
 
   // Used as is (evaluate() checks each label it uses): copying it would cost the function per SKU.

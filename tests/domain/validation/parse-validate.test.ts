@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { parseRuleSet } from "~/domain/validation/parse";
+import { KINDS, parseRuleSet } from "~/domain/validation/parse";
 import { RULES_MAX_BYTES, serializeRuleSet, validateRuleSet } from "~/domain/validation/validate";
-import type { Rule } from "~/domain/validation/types";
+import { RULE_KINDS, type Rule } from "~/domain/validation/types";
 
 const max: Rule = { id: "hoodie-2", mode: "enforce", kind: "maxPerOrder", skus: ["HD-*"], max: 2, per: "sku" };
 const draft = (rules: unknown[], extra: Record<string, unknown> = {}) => ({ schemaVersion: 1, currencyCode: "USD", failureMode: "closed", labels: {}, rules, ...extra });
 
 describe("parseRuleSet: the function's reader", () => {
+  it("knows exactly the kinds RULE_KINDS lists (its table is written out for the function's start-up cost)", () => {
+    expect(Object.keys(KINDS).sort()).toEqual([...RULE_KINDS].sort());
+    expect(parseRuleSet({ schemaVersion: 1, rules: [{ id: "a", mode: "enforce", kind: "toString" }, { id: "b", mode: "enforce", kind: "__proto__" }] }).unreadable).toEqual(["a", "b"]);
+  });
+
   it("no metafield: nothing present, fail open", () => {
     expect(parseRuleSet(null)).toEqual({ present: false, set: null, unreadable: [], failureMode: "open" });
   });
