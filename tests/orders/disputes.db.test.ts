@@ -96,6 +96,18 @@ describe("disputes/create and disputes/update", () => {
     expect(events[0]?.outcome).toMatch(/^dispute needs_response superseded; order superseded/);
   });
 
+  it("a date-only finalized_on is the shop's calendar date: Dec 1 in New York starts at 05:00Z, so the loss is December's", async () => {
+    await db.prisma.shop.create({ data: { shop: SHOP, ianaTimezone: "America/New_York", currencyCode: "USD" } });
+    await deliverAndProcess(db.prisma, { topic: "disputes/update", body: disputeBody("lost", { finalized_on: "2026-12-01" }), triggeredAt: "2026-12-01T06:00:00Z" });
+    expect((await disputeRow())?.finalizedAt?.toISOString()).toBe("2026-12-01T05:00:00.000Z");
+    const card = await loadChargebackCard(scoped(), { now: new Date("2026-12-15T00:00:00Z"), timeZone: "America/New_York", shopCurrency: "USD" });
+    expect(card.tally).toMatchObject({ lost: 1, lostMinor: 12_000 });
+    const at = new Date("2026-12-02T00:00:00Z");
+    await expect(HANDLERS["disputes/update"](contextFor(db.prisma, SHOP, "disputes/update", disputeBody("lost", { finalized_on: "soon" }), at, at, "evt-bad"))).rejects.toThrow(
+      /dispute: "finalized_on" "soon" is not a date/,
+    );
+  });
+
   it("a dispute payload without an amount is refused naming the field (the event is retried, then dead-lettered)", async () => {
     const at = new Date("2026-11-28T15:00:00Z");
     await expect(HANDLERS["disputes/create"](contextFor(db.prisma, SHOP, "disputes/create", disputeBody("needs_response", { amount: null }), at, at, "evt-x"))).rejects.toThrow(

@@ -78,15 +78,28 @@ function offsetAt(at: number, timeZone: string): number {
   return asUtc - Math.floor(at / 1000) * 1000;
 }
 
-/** The instant the zone's wall clock reads midnight on the 1st of (year, month); month 1–12, 13 rolls over. */
-function monthStart(year: number, month: number, timeZone: string): number {
-  const wall = Date.UTC(year, month - 1, 1);
+/** The instant the zone's wall clock reads midnight on (year, month, day); month 1–12, 13 rolls over. */
+function dayStart(year: number, month: number, day: number, timeZone: string): number {
+  const wall = Date.UTC(year, month - 1, day);
+  const target = new Date(wall);
   // Two passes settle the offset across a DST change; a zone whose midnight does not exist starts at the first instant after it.
   let guess = wall - offsetAt(wall, timeZone);
   guess = wall - offsetAt(guess, timeZone);
   const w = wallClock(guess, timeZone);
-  if (w.day !== 1) guess += 3_600_000;
+  if (w.day !== target.getUTCDate()) guess += 3_600_000;
   return guess;
+}
+
+const monthStart = (year: number, month: number, timeZone: string): number => dayStart(year, month, 1, timeZone);
+
+/** A calendar date ("2026-12-01", e.g. a dispute's finalized_on) as the instant it starts in the shop's zone; null when not a date. */
+export function startOfLocalDate(date: string, timeZone: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return null;
+  return dayStart(year, month, day, timeZone);
 }
 
 /** The calendar month `at` falls in, in the shop's time zone. */
@@ -96,6 +109,16 @@ export function monthOf(at: number, timeZone: string): Month {
   const end = monthStart(w.year, w.month + 1, timeZone);
   const label = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "long" }).format(Date.UTC(w.year, w.month - 1, 15));
   return { key: `${w.year}-${String(w.month).padStart(2, "0")}`, start, end, label, timeZone };
+}
+
+/** Intl knows the zone. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const inMonth = (at: number | null, month: Month): boolean => at !== null && at >= month.start && at < month.end;

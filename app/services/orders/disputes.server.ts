@@ -13,6 +13,7 @@ import {
   budgetStanding,
   isDisputeStatus,
   monthOf,
+  startOfLocalDate,
   tallyMonth,
   type BudgetStanding,
   type ChargebackBudget,
@@ -35,8 +36,11 @@ export interface DisputeFromPayload {
   finalizedAt: Date | null;
 }
 
-/** disputes/create|update (REST shape): id, order_id, type, amount, currency, reason, status, initiated_at, finalized_on. */
-export function disputeRecordFromWebhook(payload: unknown): DisputeFromPayload {
+/**
+ * disputes/create|update (REST shape): id, order_id, type, amount, currency, reason, status, initiated_at,
+ * finalized_on. A date-only finalized_on is the shop's calendar date: it starts at midnight in `timeZone`.
+ */
+export function disputeRecordFromWebhook(payload: unknown, timeZone = "UTC"): DisputeFromPayload {
   const body = asObject(payload, "dispute");
   const status = optionalString(body.status);
   if (!status || !isDisputeStatus(status)) throw new PayloadError(`dispute: status ${JSON.stringify(body.status)} is not a dispute status`);
@@ -55,9 +59,18 @@ export function disputeRecordFromWebhook(payload: unknown): DisputeFromPayload {
     amountMinor: Math.abs(amount.minor),
     currencyCode,
     initiatedAt,
-    // finalized_on is a date ("2026-11-30") or a date-time; a date counts from its UTC midnight.
-    finalizedAt: optionalDate(body.finalized_on),
+    finalizedAt: finalizedAt(body.finalized_on, timeZone),
   };
+}
+
+function finalizedAt(value: unknown, timeZone: string): Date | null {
+  const text = optionalString(value);
+  if (!text) return null;
+  const localDate = startOfLocalDate(text, timeZone);
+  if (localDate !== null) return new Date(localDate);
+  const at = optionalDate(text);
+  if (!at) throw new PayloadError(`dispute: "finalized_on" ${JSON.stringify(value)} is not a date`);
+  return at;
 }
 
 export type DisputeWrite = "recorded" | "updated" | "replayed" | "superseded";

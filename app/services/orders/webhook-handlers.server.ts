@@ -15,6 +15,7 @@ import type { AreaHandlers, Handler, HandlerContext } from "../webhooks/handler-
 import { disputeFromWebhook, orderSnapshotFromWebhook, refundFromWebhook, returnFromWebhook, type OrderEventFromPayload } from "./order-events.server";
 import { onOrderEvent } from "../reservations/api.server";
 import { signalReserveFailed } from "./compensation.server";
+import { isTimeZone } from "../../domain/orders/chargebacks";
 import { disputeRecordFromWebhook, recordDispute, recordFraudCancellation } from "./disputes.server";
 import { recordOrderEvent } from "./state.server";
 import { recordPromotionUses } from "../promotions/counters.server";
@@ -64,7 +65,9 @@ const orderEvent: Handler = async (ctx) => {
  */
 const disputeEvent: Handler = async (ctx) => {
   const order = await applyToOrder(ctx, disputeFromWebhook(ctx.payload, ctx.occurredAt));
-  const dispute = disputeRecordFromWebhook(ctx.payload);
+  // A date-only finalized_on is a date in the shop's zone (the month it is counted in depends on it).
+  const zone = (await ctx.db.shop.findFirst({ select: { ianaTimezone: true } }))?.ianaTimezone ?? null;
+  const dispute = disputeRecordFromWebhook(ctx.payload, zone && isTimeZone(zone) ? zone : "UTC");
   const written = await recordDispute(ctx.db, ctx.shop, { dispute, eventKey: eventKeyOf(ctx), eventAt: ctx.occurredAt });
   return `dispute ${dispute.status} ${written}; order ${order}`;
 };

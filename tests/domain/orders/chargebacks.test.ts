@@ -5,7 +5,9 @@
 import { describe, expect, it } from "vitest";
 import {
   budgetStanding,
+  isTimeZone,
   monthOf,
+  startOfLocalDate,
   readBudgetForm,
   tallyMonth,
   type ChargebackBudget,
@@ -44,6 +46,16 @@ describe("monthOf: the calendar month in the shop's time zone", () => {
       month = next;
     }
     expect(month.key).toBe("2027-03");
+  });
+
+  it("startOfLocalDate: a calendar date starts at the zone's midnight; not a date → null", () => {
+    expect(new Date(startOfLocalDate("2026-12-01", "America/New_York") ?? 0).toISOString()).toBe("2026-12-01T05:00:00.000Z");
+    expect(new Date(startOfLocalDate("2026-07-01", "America/New_York") ?? 0).toISOString()).toBe("2026-07-01T04:00:00.000Z");
+    expect(new Date(startOfLocalDate("2026-12-01", "Asia/Tokyo") ?? 0).toISOString()).toBe("2026-11-30T15:00:00.000Z");
+    expect(monthOf(startOfLocalDate("2026-12-01", "America/New_York") ?? 0, "America/New_York").key).toBe("2026-12");
+    expect(startOfLocalDate("2026-02-30", "UTC")).toBeNull();
+    expect(startOfLocalDate("2026-12-01T10:00:00Z", "UTC")).toBeNull();
+    expect([isTimeZone("Europe/Berlin"), isTimeZone("Mars/Olympus")]).toEqual([true, false]);
   });
 
   it("refuses a zone Intl does not know, naming it", () => {
