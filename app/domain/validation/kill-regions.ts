@@ -48,6 +48,35 @@ function wording(sw: RegionKill, isoCode: string, country: string | null): strin
 }
 
 /**
+ * Whether some region switch in the raw metafield value could match this checkout: its
+ * country among the delivery addresses' (or no country), its market this one (or none).
+ * false lets the function skip reading the metafield in full — a busy day's value names
+ * payment, delivery and promotion switches too, and a region switch for a country this
+ * cart does not ship to. Conservative: whatever it cannot tell (a string value, an entry
+ * that is not an object) counts as "could", and parseRegionKillSwitches / findRegionKill
+ * decide as before.
+ */
+function couldMatch(raw: unknown, groups: RegionKillInput["cart"]["deliveryGroups"], market: string | null | undefined): boolean {
+  if (typeof raw !== "object" || raw === null) return raw !== null && raw !== undefined;
+  const region = (raw as { region?: unknown }).region;
+  if (!Array.isArray(region)) return false;
+  for (let k = 0; k < region.length; k++) {
+    const entry = region[k] as { cc?: unknown; mk?: unknown } | null;
+    if (typeof entry !== "object" || entry === null) return true;
+    const mk = entry.mk;
+    if (typeof mk === "string" && mk !== "" && mk !== market) continue;
+    const cc = entry.cc;
+    if (typeof cc !== "string" || cc === "") return true;
+    const upper = cc.toUpperCase();
+    for (let i = 0; i < groups.length; i++) {
+      const country = groups[i]!.deliveryAddress?.countryCode;
+      if (typeof country === "string" && country.toUpperCase() === upper) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * The errors the region kill switches add to this checkout: one per delivery group whose
  * destination is killed, or one on the cart for a killed market with no address yet.
  * `killSwitches` is the metafield's jsonValue (or value); `market` the checkout's market
@@ -59,11 +88,13 @@ export function regionKillErrors(
   market: string | null | undefined,
   today: string | null | undefined
 ): RegionKillError[] {
+  if (input.buyerJourney.step === "CART_INTERACTION") return [];
+  const groups = input.cart.deliveryGroups;
+  if (!couldMatch(killSwitches, groups, market)) return [];
   const ks = parseRegionKillSwitches(killSwitches);
-  if (ks.region.length === 0 || input.buyerJourney.step === "CART_INTERACTION") return [];
+  if (ks.region.length === 0) return [];
   const isoCode = input.localization.language.isoCode;
   const errors: RegionKillError[] = [];
-  const groups = input.cart.deliveryGroups;
   let addressed = false;
   for (let i = 0; i < groups.length; i++) {
     const address = groups[i]!.deliveryAddress;
