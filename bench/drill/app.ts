@@ -14,7 +14,7 @@ import { resolveDatabaseTarget } from "../../app/services/db/database-url";
 import { forShop } from "../../app/services/db/scoped.server";
 import { queueCapFromEnv } from "../../app/services/peak/backpressure.server";
 import { recordInstall } from "../../app/services/shops.server";
-import { threadCpu, type AppUnderDrill, type StartAppOptions } from "./harness";
+import { DATABASE_CPU, threadCpu, type AppUnderDrill, type StartAppOptions } from "./harness";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -30,6 +30,36 @@ export interface BuiltAppOptions {
   /** Extra environment for the app process. */
   env?: Record<string, string>;
   log?: (message: string) => void;
+}
+
+/**
+ * CPU used so far by the PostgreSQL backends serving `databaseUrl`'s database on this machine
+ * (processes titled "postgres: … <database> …"; a backend that has exited is not counted), or
+ * null when none can be read (another machine, no /proc).
+ */
+export function postgresBackendCpu(databaseUrl: string): number | null {
+  let name: string;
+  try {
+    name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  } catch {
+    return null;
+  }
+  if (!name) return null;
+  let total = 0;
+  let found = false;
+  for (const pid of fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const title = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!title.startsWith("postgres:") || !title.split(" ").includes(name)) continue;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+      found = true;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found ? total : null;
 }
 
 /** Migrates the database, installs the shop, starts the built app; resolves when it answers. */
@@ -82,7 +112,12 @@ export function builtApp(options: BuiltAppOptions): (start: StartAppOptions) => 
       url,
       prisma: database.prisma,
       backpressure: { cap, note: `the receiver answers 503 + Retry-After at ${cap} unprocessed events; the sender retries` },
-      cpu: () => (child.pid ? threadCpu(child.pid) : null),
+      cpu: () => {
+        const app = child.pid ? threadCpu(child.pid) : null;
+        if (!app) return null;
+        const backends = postgresBackendCpu(options.databaseUrl);
+        return backends === null ? app : [...app, { thread: DATABASE_CPU, cpuMs: backends }];
+      },
       async close() {
         if (exited === null) {
           const gone = new Promise((r) => child.once("exit", r));

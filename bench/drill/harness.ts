@@ -42,7 +42,7 @@ export interface AppUnderDrill {
   prisma: PrismaClient;
   /** The backlog cap the receiver enforces, if any, and what it does there. */
   backpressure: { cap: number | null; note: string };
-  /** CPU the app has used so far, by thread (Linux /proc; null where it cannot be read). */
+  /** CPU the app has used so far, by thread (Linux /proc; null where it cannot be read), plus its database server's as DATABASE_CPU. */
   cpu?: () => ThreadCpu[] | null;
   close(): Promise<void>;
 }
@@ -52,6 +52,9 @@ export interface ThreadCpu {
   thread: string;
   cpuMs: number;
 }
+
+/** The entry of AppUnderDrill.cpu() that is the database server's CPU, not the app's. */
+export const DATABASE_CPU = "PostgreSQL backends";
 
 /** CPU used by each thread of process `pid` (user + system), from /proc; null off Linux. */
 export function threadCpu(pid: number): ThreadCpu[] | null {
@@ -481,11 +484,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
         `machine: ${os.cpus().length} CPU(s), load average (1 min) ${loadBefore[0]!.toFixed(2)} at the start, ${loadAfter[0]!.toFixed(2)} at the end`,
         ...(cpuBefore && cpuAfter
           ? (() => {
-              const used = cpuBetween(cpuBefore, cpuAfter);
+              const isDatabase = (t: ThreadCpu) => t.thread === DATABASE_CPU;
+              const used = cpuBetween(cpuBefore.filter((t) => !isDatabase(t)), cpuAfter.filter((t) => !isDatabase(t)));
+              const database = (cpuAfter.find(isDatabase)?.cpuMs ?? 0) - (cpuBefore.find(isDatabase)?.cpuMs ?? 0);
               const total = used.reduce((a, t) => a + t.cpuMs, 0);
               const perDelivery = attempts.length > 0 ? total / attempts.length : 0;
               return [
-                `app CPU from load start to drained: ${(total / 1000).toFixed(1)} s (${perDelivery.toFixed(2)} ms per delivery attempt); by thread: ${used.map((t) => `${t.thread} ${(t.cpuMs / 1000).toFixed(1)} s`).join(", ")}`,
+                `app CPU from load start to drained: ${(total / 1000).toFixed(1)} s (${perDelivery.toFixed(2)} ms per delivery attempt, ${(emittedAfter > 0 ? total / emittedAfter : 0).toFixed(2)} ms per event); by thread: ${used.map((t) => `${t.thread} ${(t.cpuMs / 1000).toFixed(1)} s`).join(", ")}`,
+                ...(cpuAfter.some(isDatabase) ? [`PostgreSQL backends of the app's database over the same time: ${(database / 1000).toFixed(1)} s (backends that exited meanwhile not counted)`] : []),
               ];
             })()
           : []),
