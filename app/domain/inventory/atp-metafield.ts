@@ -322,7 +322,9 @@ export const CHECKOUT_ATP_METAFIELD = { namespace: "$app:peakguard", key: "atp_c
 export const CHECKOUT_ATP_MAX_BYTES = 9_000;
 /** total × 10^10 + asOf stays an exact integer (≤ 2^53) up to this total. */
 export const CHECKOUT_ATP_MAX_TOTAL = 900_000;
-const ASOF_SPAN = 1e10;
+/** entry = total × CHECKOUT_ATP_ASOF_SPAN + asOf. */
+export const CHECKOUT_ATP_ASOF_SPAN = 1e10;
+const ASOF_SPAN = CHECKOUT_ATP_ASOF_SPAN;
 
 export interface CheckoutAtpValue {
   v: 1;

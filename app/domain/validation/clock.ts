@@ -131,6 +131,9 @@ export function slotClock(slots: readonly unknown[], answers: readonly unknown[]
       if (low !== null && asOf + budgetSeconds <= low) return false;
       return null;
     },
+    freshSince(budgetSeconds) {
+      return high === null ? null : high - budgetSeconds;
+    },
   };
 }
 
@@ -145,6 +148,10 @@ export function exactClock(nowLocal: string, nowUtc: number): Clock {
     },
     freshUntil(asOf, budgetSeconds) {
       return nowUtc < asOf + budgetSeconds;
+    },
+    freshSince(budgetSeconds) {
+      // Integer seconds: nowUtc < asOf + b ⟺ asOf ≥ nowUtc − b + 1 (asOf is an integer).
+      return nowUtc - budgetSeconds + 1;
     },
   };
 }

@@ -211,6 +211,12 @@ export interface Clock {
   atOrAfter(local: string): boolean | null;
   /** now < asOf + budgetSeconds, asOf in UTC epoch seconds? */
   freshUntil(asOf: number, budgetSeconds: number): boolean | null;
+  /**
+   * The oldest asOf that freshUntil(asOf, budgetSeconds) calls fresh (true), or null when
+   * none is: `asOf >= freshSince(b)` ⟺ `freshUntil(asOf, b) === true`. Asked once per rule,
+   * so a rule over many lines compares integers instead of calling freshUntil per line.
+   */
+  freshSince(budgetSeconds: number): number | null;
 }
 
 /* --------------------------------------------------------------- output --- */

@@ -153,3 +153,20 @@ describe("planClock: the slots the app writes", () => {
     expect(() => planClock(ruleSet(gates), T0, "UTC")).toThrow(/at most 4/);
   });
 });
+
+describe("freshSince: the oldest fresh asOf, asked once per rule", () => {
+  it.each([
+    ["a slot clock between ticks", () => { const { slots, answers } = ticksAround(T0 + 150); return slotClock(slots, answers); }],
+    ["a slot clock with no future tick", () => { const { slots, answers } = ticksAround(T0 + 3600); return slotClock(slots, answers); }],
+    ["a slot clock with nothing", () => slotClock([], [])],
+    ["the admin's exact clock", () => exactClock("2026-11-27T10:02:30", T0 + 150)],
+  ] as [string, () => ReturnType<typeof slotClock>][])("%s: asOf ≥ freshSince(b) exactly when freshUntil(asOf, b) is true", (_name, make) => {
+    const clock = make();
+    for (const budget of [30, 300, 900]) {
+      const since = clock.freshSince(budget);
+      for (let asOf = T0 - 1200; asOf <= T0 + 1200; asOf++) {
+        expect(since !== null && asOf >= since, `asOf ${asOf - T0}, budget ${budget}`).toBe(clock.freshUntil(asOf, budget) === true);
+      }
+    }
+  });
+});

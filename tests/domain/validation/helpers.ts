@@ -76,7 +76,7 @@ export const customer = (counts: Record<string, number>) => ({ limits: { v: 1, a
 export const clockAt = (local = NOW_LOCAL, utc = NOW_UTC): Clock => exactClock(local, utc);
 
 /** A clock that cannot tell anything (no slots written). */
-export const blindClock: Clock = { atOrAfter: () => null, freshUntil: () => null };
+export const blindClock: Clock = { atOrAfter: () => null, freshUntil: () => null, freshSince: () => null };
 
 /** An ATP figure confirmed `ageSeconds` before NOW_UTC. */
 export const atpFigure = (total: number, ageSeconds = 0, byLocation?: Record<string, number>) => ({ v: 1, asOf: NOW_UTC - ageSeconds, total, ...(byLocation ? { byLocation } : {}) });

@@ -102,3 +102,32 @@ describe("evaluate with the copy", () => {
     expect(evaluate(ruleSet([atp(["HD-*"])]), cart([["HD-BLK-M", 1], ["CAP-1", 1, atpFigure(5)]]), clockAt()).errors.map((e) => e.target)).toEqual(["$.cart.lines[0].quantity"]);
   });
 });
+
+describe("evaluate decodes entries exactly as readCompactFigure does", () => {
+  const rule = atp(["HD-*"]);
+  const verdict = (entry: unknown, quantity: number) => {
+    const input = cart([["HD-BLK-M", quantity]]);
+    input.validation = { stock: { jsonValue: { v: 1, t: { "HD-BLK-M": entry } } } };
+    return evaluate(ruleSet([rule]), input, clockAt()).errors.map((e) => e.message);
+  };
+  const expected = (entry: unknown, quantity: number) => {
+    const f = readCompactFigure(entry);
+    const fresh = f !== null && f.asOf !== null && clockAt().freshUntil(f.asOf, 300) === true;
+    if (!fresh) return ["We can't confirm stock for Hoodie — Black / M right now. Please try again in a few minutes."];
+    if (quantity <= f.total) return [];
+    return [f.total === 0 ? "Hoodie — Black / M is sold out. Please remove it from your cart." : `Only ${f.total} of Hoodie — Black / M left. Please reduce the quantity to ${f.total} or fewer.`];
+  };
+  it.each([
+    ["fresh, 3 left", 3e10 + NOW_UTC - 10],
+    ["fresh, sold out", NOW_UTC - 10],
+    ["at the budget's edge", 3e10 + NOW_UTC - 299],
+    ["one second past it", 3e10 + NOW_UTC - 300],
+    ["no asOf", 3e10],
+    ["negative", -(3e10 + NOW_UTC)],
+    ["fraction", 3e10 + NOW_UTC + 0.5],
+    ["past 2^53", 2 ** 54],
+    ["a string", "3@1795791600"],
+  ] as [string, unknown][])("%s", (_name, entry) => {
+    for (const quantity of [1, 3, 4]) expect(verdict(entry, quantity), `quantity ${quantity}`).toEqual(expected(entry, quantity));
+  });
+});
