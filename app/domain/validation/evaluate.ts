@@ -89,6 +89,9 @@ export interface Governed {
   anyAtp: boolean;
 }
 
+/** Number.MAX_SAFE_INTEGER as a module constant: reading the global costs the function two lookups per line. */
+const MAX_SAFE = 9007199254740991;
+
 /** Above any SKU a shop has: the end of the range of the pattern "*". */
 const TOP = "\uffff\uffff\uffff\uffff";
 
@@ -149,8 +152,11 @@ export function groupLines(
   lines: CheckoutInput["cart"]["lines"],
   governed?: Governed,
   figures: Record<string, unknown> | null = null,
-): { groups: SkuGroup[]; bySku: Map<string, SkuGroup>; total: number } {
-  const bySku = new Map<string, SkuGroup>();
+): { groups: SkuGroup[]; total: number } {
+  // SKU → its group. A prototype-less object, not a Map: a property read and write cost the
+  // function less than Map.get/set calls, and without a prototype no SKU ("toString",
+  // "__proto__") can find anything but its own group.
+  const bySku = Object.create(null) as Record<string, SkuGroup | undefined>;
   const groups: SkuGroup[] = [];
   // Locals, not property reads, in the loop: each read is a VM operation per line.
   const all = governed === undefined;
@@ -163,10 +169,10 @@ export function groupLines(
   const add = (i: number, sku: string, q: number, entry: unknown) => {
     const quantity = q > 0 ? q : 0;
     const atp = typeof entry === "number" ? entry : null;
-    const group = bySku.get(sku);
+    const group = bySku[sku];
     if (group === undefined) {
       const created = { sku, quantity, line: i, atp };
-      bySku.set(sku, created);
+      bySku[sku] = created;
       groups.push(created);
     } else {
       group.quantity += quantity;
@@ -186,7 +192,7 @@ export function groupLines(
       if (!sku || !(exact!.has(sku) || inPrefixes(sku, governed))) continue;
       add(i, sku, q, figures === null ? undefined : figures[sku]);
     }
-    return { groups, bySku, total };
+    return { groups, total };
   }
   // Every line, or an ATP rule over every SKU: each line with a figure is grouped (add() inline: a call per line costs).
   let i = -1;
@@ -200,17 +206,17 @@ export function groupLines(
     if (entry === undefined && !all && !(exact!.has(sku) || inPrefixes(sku, governed))) continue;
     const quantity = q > 0 ? q : 0;
     const atp = typeof entry === "number" ? entry : null;
-    const group = bySku.get(sku);
+    const group = bySku[sku];
     if (group === undefined) {
       const created = { sku, quantity, line: i, atp };
-      bySku.set(sku, created);
+      bySku[sku] = created;
       groups.push(created);
     } else {
       group.quantity += quantity;
       if (group.atp == null) group.atp = atp;
     }
   }
-  return { groups, bySku, total };
+  return { groups, total };
 }
 
 function inPrefixes(sku: string, g: Governed): boolean {
@@ -226,7 +232,6 @@ interface Context {
   stock: Stock;
   /** Only the SKUs some rule governs (governedBy). */
   groups: SkuGroup[];
-  bySku: Map<string, SkuGroup>;
   total: number;
   /** Minimums, address rules and the guest log-in wait for checkout. */
   atCart: boolean;
@@ -478,7 +483,7 @@ function atp(ctx: Context, rule: Extract<Rule, { kind: "atp" }>): Outcome {
     // validation/stock.test.ts holds the two to the same answers): a usable entry is an
     // integer 0 ≤ e ≤ 2^53; asOf = e % span (0: none, stale), total = (e − asOf) / span.
     const entry = location === null ? g.atp : atLocation ? atLocation[g.sku] : null;
-    const usable = typeof entry === "number" && entry >= 0 && entry % 1 === 0 && entry <= Number.MAX_SAFE_INTEGER;
+    const usable = typeof entry === "number" && entry >= 0 && entry % 1 === 0 && entry <= MAX_SAFE;
     const asOf = usable ? entry % CHECKOUT_ATP_ASOF_SPAN : 0;
     const available = usable ? (entry - asOf) / CHECKOUT_ATP_ASOF_SPAN : null;
     const fresh = usable && asOf > 0 && since !== null && asOf >= since;
@@ -513,9 +518,9 @@ export interface EvaluateOptions {
 export function evaluate(set: RuleSet, input: CheckoutInput, clock: Clock, options: EvaluateOptions = {}): Evaluation {
   const governed = governedBy(set.rules);
   const stock = governed.anyAtp ? stockOf(input) : NO_STOCK;
-  const { groups, bySku, total } = groupLines(input.cart.lines, governed, stock.t);
+  const { groups, total } = groupLines(input.cart.lines, governed, stock.t);
   const lang = pickLanguage(input.localization.language.isoCode);
-  const ctx: Context = { set, input, clock, lang, stock, groups, bySku, total, atCart: input.buyerJourney.step === "CART_INTERACTION" };
+  const ctx: Context = { set, input, clock, lang, stock, groups, total, atCart: input.buyerJourney.step === "CART_INTERACTION" };
   const result: Evaluation = { errors: [], testing: [], verdicts: [] };
   const closed = set.failureMode === "closed";
   const verdicts = options.verdicts === false ? null : result.verdicts;

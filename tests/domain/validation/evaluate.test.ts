@@ -352,6 +352,19 @@ describe("groupLines with governedBy: the cheap filter keeps exactly the governe
     expect(groupLines(lines, governedBy(rules), null).groups).toEqual([]);
   });
 
+  it("SKUs named like Object.prototype's properties group like any other, duplicates merged", () => {
+    const lines = [{ q: 1, m: { s: "toString" } }, { q: 2, m: { s: "__proto__" } }, { q: 3, m: { s: "toString" } }, { q: 1, m: { s: "constructor" } }];
+    const rules: Rule[] = [max(["toString", "__proto__"])];
+    expect(groupLines(lines, governedBy(rules)).groups.map((g) => [g.sku, g.quantity, g.line])).toEqual([["toString", 4, 0], ["__proto__", 2, 1]]);
+    const all: Rule[] = [{ id: "s", mode: "enforce", kind: "atp", skus: [], staleAfterSeconds: 60, whenStale: "closed" }];
+    // The copy is a plain parsed object: "__proto__" and "constructor" find Object.prototype's
+    // members there, so those lines are grouped with no figure — which no rule counts.
+    expect(groupLines(lines, governedBy(all), { toString: 31795791600 }).groups.map((g) => [g.sku, g.quantity, g.atp])).toEqual([["toString", 4, 31795791600], ["__proto__", 2, null], ["constructor", 1, null]]);
+    const input = cart([["__proto__", 2], ["constructor", 1]]);
+    input.validation = { stock: { jsonValue: { v: 1, t: { toString: 31795791600 } } } };
+    expect(evaluate(ruleSet(all), input, clockAt()).errors).toEqual([]);
+  });
+
   it("counts every line's quantity, governed or not, and never a negative one", () => {
     const lines = [{ q: 2, m: { s: "PG-1" } }, { q: 3, m: {} }, { q: -4, m: { s: "HD-1" } }];
     expect(groupLines(lines, governedBy([max(["HD-*"])])).total).toBe(5);
