@@ -55,6 +55,8 @@ describe("bench:atp at a tiny scale", () => {
       expect(reconcile.small.report).toMatchObject({ lines: 39, applied: 39 });
       expect(reconcile.parse.lines).toBe(399);
       expect(reconcile.large.memory.samples).toBeGreaterThanOrEqual(2);
+      expect(reconcile.large.liveHeap).toHaveLength(10);
+      expect(reconcile.heapGrowth).toBeGreaterThan(0);
     }
     // Goals are the PostgreSQL run's: one per target, each marked met or not.
     expect(report.goals).toHaveLength(postgresUrl ? 7 : 0);

@@ -5,13 +5,16 @@
  * disk first, then applied through the real path: applyBulkResult (claim, status,
  * download, streamJsonl, classifyLine, the batched writers, progress rows). The
  * Admin API's two answers (the operation's status, the file) come from the file on
- * disk. Memory (RSS and heap) is sampled every 250 ms during the apply.
+ * disk. Memory (RSS and heap) is sampled every 250 ms during the apply, and the
+ * heap still in use after a full collection is recorded at each tenth of the file.
  * Baseline: reading and classifying the same file, applying nothing.
  */
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
+import v8 from "node:v8";
+import vm from "node:vm";
 import type { AdminClient } from "../../app/services/admin/client.server";
 import { forShop } from "../../app/services/db/scoped.server";
 import { classifyLine } from "../../app/services/inventory/bulk-query";
@@ -92,6 +95,36 @@ export async function writeBulkJsonl(file: string, shape: JsonlShape): Promise<{
   return { items, lines, bytes: (await stat(file)).size };
 }
 
+/** V8's collector, exposed at run time (the npm script passes no --expose-gc). */
+function collector(): () => void {
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+}
+
+/**
+ * The file as a stream that, at each tenth of its bytes, collects garbage and
+ * records the heap still in use: what the apply keeps, whatever V8's collection
+ * schedule (a sampled peak also holds garbage not collected yet).
+ */
+function withLiveHeapCheckpoints(file: string, bytes: number, live: number[]): Readable {
+  const gc = collector();
+  let read = 0;
+  let next = bytes / 10;
+  return createReadStream(file).pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        read += chunk.byteLength;
+        while (read >= next && live.length < 10) {
+          gc();
+          live.push(process.memoryUsage().heapUsed);
+          next += bytes / 10;
+        }
+        done(null, chunk);
+      },
+    }),
+  );
+}
+
 export interface ReconcileRun {
   shop: string;
   lines: number;
@@ -99,6 +132,8 @@ export interface ReconcileRun {
   seconds: number;
   linesPerSecond: number;
   memory: MemoryReport;
+  /** Heap in use after a full collection at each tenth of the file (bytes). */
+  liveHeap: number[];
   report: ApplyReport;
   /** Levels and items in the database after the apply (should equal the file's). */
   levelsInDb: number;
@@ -116,7 +151,7 @@ export interface ParseRun {
 
 /** The baseline: stream and classify every line, apply nothing. */
 export async function parseOnly(file: string): Promise<ParseRun> {
-  global.gc?.();
+  collector()();
   const memory = sampleMemory();
   const t0 = nowMs();
   let kinds = 0;
@@ -135,6 +170,7 @@ export async function reconcileFile(db: BenchDatabase, shop: string, file: strin
   await scoped.shop.create({ data: { shop, currencyCode: "USD", ianaTimezone: "UTC" } });
   const sync = await scoped.bulkSync.create({ data: { shop, status: "running", startedAt: new Date(), bulkOperationId: "gid://shopify/BulkOperation/1" } });
   const url = "https://storage.shopifycloud.example/bench.jsonl";
+  const liveHeap: number[] = [];
   const client = {
     request: async () => ({
       bulkOperation: { id: "gid://shopify/BulkOperation/1", type: "QUERY", status: "COMPLETED", errorCode: null, objectCount: String(shape.items + shape.levels), fileSize: String(bytes), url, partialDataUrl: null, createdAt: new Date().toISOString(), completedAt: new Date().toISOString() },
@@ -142,10 +178,10 @@ export async function reconcileFile(db: BenchDatabase, shop: string, file: strin
   } as unknown as AdminClient;
   const fetchFile = (async (requested: string | URL | Request) => {
     if (String(requested) !== url) return new Response(null, { status: 404 });
-    return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>, { status: 200 });
+    return new Response(Readable.toWeb(withLiveHeapCheckpoints(file, bytes, liveHeap)) as ReadableStream<Uint8Array>, { status: 200 });
   }) as typeof fetch;
 
-  global.gc?.();
+  collector()();
   const memory = sampleMemory();
   const t0 = nowMs();
   const report = await applyBulkResult(db.prisma, shop, client, sync.id, { fetch: fetchFile });
@@ -163,6 +199,7 @@ export async function reconcileFile(db: BenchDatabase, shop: string, file: strin
     seconds,
     linesPerSecond: report.lines / seconds,
     memory: mem,
+    liveHeap,
     report,
     levelsInDb: Number(levels.rows[0]?.n ?? 0),
     itemsInDb: Number(items.rows[0]?.n ?? 0),

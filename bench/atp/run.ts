@@ -93,7 +93,7 @@ export interface ReconcileReport {
   parse: ParseRun;
   small: ReconcileRun;
   large: ReconcileRun;
-  /** large peak heap / small peak heap */
+  /** Peak live heap (after a full collection, at each tenth of the file) of the large run / of the small run. */
   heapGrowth: number;
 }
 
@@ -227,7 +227,7 @@ async function benchReconcile(kind: "postgres" | "pglite", db: BenchDatabase, op
       parse,
       small: smallRun,
       large: largeRun,
-      heapGrowth: largeRun.memory.peak.heapUsed / smallRun.memory.peak.heapUsed,
+      heapGrowth: Math.max(...largeRun.liveHeap) / Math.max(...smallRun.liveHeap),
     };
   } finally {
     cleanups.delete(remove);
@@ -263,7 +263,7 @@ export function goalsOf(engines: readonly EngineReport[]): Goal[] {
     });
     goals.push({
       met: r.heapGrowth <= TARGETS.heapGrowth,
-      text: `reconcile memory: peak heap ${mb(r.large.memory.peak.heapUsed)} at ${r.large.lines.toLocaleString("en-US")} rows vs ${mb(r.small.memory.peak.heapUsed)} at ${r.small.lines.toLocaleString("en-US")} rows = ${r.heapGrowth.toFixed(2)}× (flat: goal ≤ ${TARGETS.heapGrowth}×)`,
+      text: `reconcile memory: live heap (after a full collection, at each tenth of the file) at most ${mb(Math.max(...r.large.liveHeap))} at ${r.large.lines.toLocaleString("en-US")} rows vs ${mb(Math.max(...r.small.liveHeap))} at ${r.small.lines.toLocaleString("en-US")} rows = ${r.heapGrowth.toFixed(2)}× (flat: goal ≤ ${TARGETS.heapGrowth}×; sampled peaks ${mb(r.large.memory.peak.heapUsed)} vs ${mb(r.small.memory.peak.heapUsed)})`,
     });
   }
   return goals;
@@ -323,7 +323,7 @@ export function formatReport(report: AtpBenchReport): string {
           ],
           1,
         ),
-        `apply / parse: ${(r.large.seconds / r.parse.seconds).toFixed(2)}×; peak heap ${r.heapGrowth.toFixed(2)}× at ${(r.large.lines / r.small.lines).toFixed(0)}× the rows`,
+        `apply / parse: ${(r.large.seconds / r.parse.seconds).toFixed(2)}×; live heap at each tenth of the file (MB, after a full collection): ${r.small.lines.toLocaleString("en-US")} rows ${r.small.liveHeap.map((b) => (b / 1048576).toFixed(0)).join(" ")}; ${r.large.lines.toLocaleString("en-US")} rows ${r.large.liveHeap.map((b) => (b / 1048576).toFixed(0)).join(" ")} (${r.heapGrowth.toFixed(2)}× at ${(r.large.lines / r.small.lines).toFixed(0)}× the rows)`,
       );
     }
   }
