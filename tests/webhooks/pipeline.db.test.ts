@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { HANDLERS } from "~/services/webhooks/handlers.server";
 import type { HandlerContext } from "~/services/webhooks/handler-types";
 import { claimDueEvents, processDueEvents } from "~/services/webhooks/processor.server";
-import { receiveWebhookWith, storeWebhookEvent, verifyWebhook } from "~/services/webhooks/receive.server";
+import pg from "pg";
+import { receiveWebhookWith, receivingPool, storeWebhookEvent, verifyWebhook } from "~/services/webhooks/receive.server";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { API_SECRET, OTHER_SHOP, SHOP, orderPayload, webhookRequest } from "./helpers";
 
@@ -200,4 +201,42 @@ describe("processing concurrently, one order's events in order", () => {
     ]);
     expect(rows.every((r) => r.processedAt?.getTime() === at(61_001).getTime())).toBe(true);
   });
+});
+
+describe("the receiving path's own pool", () => {
+  it("exists only on PostgreSQL, with the URL's schema as its search path", async () => {
+    expect(receivingPool({ DATABASE_URL: "pglite:memory" })).toBeNull();
+    expect(receivingPool({})).toBeNull();
+    const previous = globalThis.__peakguardWebhookPool;
+    globalThis.__peakguardWebhookPool = undefined;
+    try {
+      const pool = receivingPool({ DATABASE_URL: "postgresql://app@db.internal:5432/peakguard?schema=tenant" }) as pg.Pool;
+      expect(pool).toBeInstanceOf(pg.Pool);
+      expect(pool.options).toMatchObject({ max: 4, options: '-c search_path="tenant"' });
+      expect(receivingPool({ DATABASE_URL: "postgresql://app@db.internal:5432/peakguard?schema=tenant" })).toBe(pool); // one per process
+      await pool.end();
+    } finally {
+      globalThis.__peakguardWebhookPool = previous;
+    }
+  });
+
+  // The pool speaks to a PostgreSQL server: registered in the PostgreSQL pass only.
+  if (process.env.TEST_DATABASE_URL?.startsWith("postgres")) {
+    it("stores through a plain pool exactly as through Prisma: one row, duplicates counted", async () => {
+      const [{ schema }] = await db.prisma.$queryRawUnsafe<{ schema: string }[]>("SELECT current_schema()::text AS schema");
+      const pool = new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL, max: 2, options: `-c search_path="${schema}"` });
+      try {
+        const event = { shop: SHOP, topic: "orders/create", eventKey: "evt-pool", eventKeySource: "event-id" as const, webhookId: "wh-1", apiVersion: "2026-10", triggeredAt: at(-1000), rawBody: JSON.stringify(orderPayload({ id: 90 })), receivedAt: at(0) };
+        expect(await storeWebhookEvent(pool, event)).toEqual({ inserted: true });
+        expect(await storeWebhookEvent(pool, event)).toEqual({ inserted: false });
+        expect(await storeWebhookEvent(db.prisma, event)).toEqual({ inserted: false });
+        const rows = await db.prisma.webhookEvent.findMany();
+        expect(rows.map((r) => [r.eventKey, r.deliveries, r.status, r.receivedAt.toISOString(), r.triggeredAt?.toISOString()])).toEqual([
+          ["evt-pool", 3, "received", at(0).toISOString(), at(-1000).toISOString()],
+        ]);
+      } finally {
+        await pool.end();
+      }
+    });
+  }
 });
