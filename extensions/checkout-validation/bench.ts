@@ -4,10 +4,12 @@
  * returns: one-letter aliases per line, SKUs as long as benchCartLine's, a logged-in
  * customer with published counts, one delivery address, and the app's clock slots.
  *
- *   "drop"        7 rules (one of each kind); the first 5 lines are the drop's SKUs and
- *                 carry an ATP figure; the rest are ordinary catalogue lines.
- *   "atp all"     one ATP rule over every line, every line carrying a figure: the cost of
- *                 publishing ATP for the whole catalogue.
+ *   "drop"        7 rules (one of each kind); the first 5 lines are the drop's SKUs, whose
+ *                 ATP figures come in the validation's own copy (validation.stock); the rest
+ *                 are ordinary catalogue lines. No line carries ATP: a variant's published
+ *                 figure reaches the function only through the copy, when a rule governs it.
+ *   "atp all"     one ATP rule over every SKU: the copy carries a figure for every line's SKU
+ *                 (what the app publishes for such a rule) — the most ATP a checkout can read.
  *
  * Both read the shop's kill switches as a busy peak day has them (typicalKillSwitches: a few
  * payment, delivery and promotion switches and one region switch, for France: this cart

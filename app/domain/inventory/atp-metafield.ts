@@ -7,6 +7,8 @@
  * WHERE   ProductVariant metafield, app-owned: namespace "$app:peakguard", key "atp", type json.
  *         A function reads it with
  *           merchandise { ... on ProductVariant { metafield(namespace: "$app:peakguard", key: "atp") { jsonValue } } }
+ *         (order routing does). Checkout validation reads the validation's own copy of the
+ *         figures its rules govern instead (CHECKOUT_ATP_METAFIELD, at the end of this file).
  *
  * VALUE   {"v":1,"asOf":1795791845,"total":12,"byLocation":{"70100000001":7,"70100000002":5}}
  *   v           1. A reader refuses any other version (null = no figure).

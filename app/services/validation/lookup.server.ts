@@ -213,10 +213,7 @@ export async function runLookup(
       cost: { subtotalAmount: { amount: toDecimalString(subtotal, set.currencyCode), currencyCode: set.currencyCode } },
       buyerIdentity: { customer },
       deliveryGroups: request.address ? [{ deliveryAddress: request.address }] : [],
-      lines: request.lines.map((l) => {
-        const f = facts.get(l.sku);
-        return { q: l.quantity, m: { s: l.sku } };
-      }),
+      lines: request.lines.map((l) => ({ q: l.quantity, m: { s: l.sku } })),
     },
     // The validation's ATP copy as the app publishes it (stock.server.ts), from the variants' own figures.
     validation: { stock: { jsonValue: JSON.parse(checkoutStockOf(set, [...facts.values()])) as unknown } },
