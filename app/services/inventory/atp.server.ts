@@ -125,24 +125,18 @@ export function atpSql(shop: string, query: AtpQuery = {}): Prisma.Sql {
 
   return Prisma.sql`
 WITH lv AS (${lv}
-), tr AS (
-  SELECT t."id", t."originLocationId" AS loc, ${e}->>'inventoryItemId' AS item,
-         ${jsonInt(Prisma.sql`${e}->'quantity'`)} AS qty, ${jsonInt(Prisma.sql`${e}->'shipped'`)} AS shipped
+), tout AS (
+  SELECT ${e}->>'inventoryItemId' AS item, t."originLocationId" AS loc,
+         sum(GREATEST(0, ${jsonInt(Prisma.sql`${e}->'quantity'`)} - GREATEST(${jsonInt(Prisma.sql`${e}->'shipped'`)}, COALESCE((
+           SELECT sum(${jsonInt(Prisma.sql`se->'quantity'`)})
+             FROM "InventoryTransfer" s CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`s."lines"`)}) se
+            WHERE s."shop" = ${shop} AND s."kind" = 'shipment' AND s."transferId" = t."id" AND s."deletedAt" IS NULL
+              AND s."status" NOT IN ('DRAFT', 'OTHER') AND jsonb_typeof(se) = 'object' AND se->>'inventoryItemId' = ${e}->>'inventoryItemId'), 0)))) AS units
     FROM "InventoryTransfer" t CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`t."lines"`)}) ${e}
    WHERE t."shop" = ${shop} AND t."kind" = 'transfer' AND t."status" = ANY(${TRANSIT_OUT_STATUSES}::text[])
      AND t."deletedAt" IS NULL AND t."originLocationId" IS NOT NULL
      AND jsonb_typeof(${e}) = 'object' AND jsonb_typeof(${e}->'inventoryItemId') = 'string'
      AND ${e}->>'inventoryItemId' IN (${keys ?? Prisma.sql`SELECT "inventoryItemId" FROM lv`})
-), sh AS (
-  SELECT s."transferId" AS tid, ${e}->>'inventoryItemId' AS item, sum(${jsonInt(Prisma.sql`${e}->'quantity'`)}) AS qty
-    FROM "InventoryTransfer" s CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`s."lines"`)}) ${e}
-   WHERE s."shop" = ${shop} AND s."kind" = 'shipment' AND s."deletedAt" IS NULL AND s."status" NOT IN ('DRAFT', 'OTHER')
-     AND s."transferId" IN (SELECT "id" FROM tr)
-     AND jsonb_typeof(${e}) = 'object' AND jsonb_typeof(${e}->'inventoryItemId') = 'string'
-   GROUP BY 1, 2
-), tout AS (
-  SELECT tr.item, tr.loc, sum(GREATEST(0, tr.qty - GREATEST(tr.shipped, COALESCE(sh.qty, 0)))) AS units
-    FROM tr LEFT JOIN sh ON sh.tid = tr."id" AND sh.item = tr.item
    GROUP BY 1, 2
 ), j AS (
   SELECT lv.*, loc."name" AS "locationName", COALESCE(tout.units, 0)::int AS "transitOut",
