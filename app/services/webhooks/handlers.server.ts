@@ -61,5 +61,15 @@ export function contextFor(
   now: Date,
   eventKey?: string,
 ): HandlerContext {
-  return { prisma, db: forShop(prisma, shop), shop, topic, payload, occurredAt, now, eventKey };
+  return { prisma, db: scopedClient(prisma, shop), shop, topic, payload, occurredAt, now, eventKey };
+}
+
+/** One shop-scoped client per shop and client, reused across events (it holds no state). */
+const scoped = new WeakMap<PrismaClient, Map<string, ShopDb>>();
+function scopedClient(prisma: PrismaClient, shop: string): ShopDb {
+  let byShop = scoped.get(prisma);
+  if (!byShop) scoped.set(prisma, (byShop = new Map()));
+  let db = byShop.get(shop);
+  if (!db) byShop.set(shop, (db = forShop(prisma, shop)));
+  return db;
 }
