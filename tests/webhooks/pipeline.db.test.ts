@@ -223,7 +223,8 @@ describe("the receiving path's own pool", () => {
   // The pool speaks to a PostgreSQL server: registered in the PostgreSQL pass only.
   if (process.env.TEST_DATABASE_URL?.startsWith("postgres")) {
     it("stores through a plain pool exactly as through Prisma: one row, duplicates counted", async () => {
-      const [{ schema }] = await db.prisma.$queryRawUnsafe<{ schema: string }[]>("SELECT current_schema()::text AS schema");
+      const [row] = await db.prisma.$queryRawUnsafe<{ schema: string }[]>("SELECT current_schema()::text AS schema");
+      const schema = row?.schema ?? "public";
       const pool = new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL, max: 2, options: `-c search_path="${schema}"` });
       try {
         const event = { shop: SHOP, topic: "orders/create", eventKey: "evt-pool", eventKeySource: "event-id" as const, webhookId: "wh-1", apiVersion: "2026-10", triggeredAt: at(-1000), rawBody: JSON.stringify(orderPayload({ id: 90 })), receivedAt: at(0) };
