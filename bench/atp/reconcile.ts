@@ -109,15 +109,14 @@ function collector(): () => void {
 function withLiveHeapCheckpoints(file: string, bytes: number, live: number[]): Readable {
   const gc = collector();
   let read = 0;
-  let next = bytes / 10;
+  const mark = (tenth: number) => Math.floor((bytes * tenth) / 10);
   return createReadStream(file).pipe(
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
         read += chunk.byteLength;
-        while (read >= next && live.length < 10) {
+        while (live.length < 10 && read >= mark(live.length + 1)) {
           gc();
           live.push(process.memoryUsage().heapUsed);
-          next += bytes / 10;
         }
         done(null, chunk);
       },
