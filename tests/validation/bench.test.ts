@@ -4,9 +4,9 @@
  * not, so a change that makes it worse fails:
  *   - "drop" (7 rules, 5 drop SKUs whose ATP figures come in the validation's own copy, the
  *     rest ordinary lines): at 200 lines ≤ 2× the floor (1.41×) and ≤ 50% of Shopify's 11M
- *     with the module's top-level evaluation (49.7%: met, with little margin);
+ *     with the module's top-level evaluation (49.6%: met, with little margin);
  *   - "atp all" (an ATP rule over every SKU: the copy carries a figure for every line's SKU):
- *     ≤ 2× the floor at every size (1.97× at 200 lines) and within Shopify's 11M (87%); the
+ *     ≤ 2× the floor at every size (1.98× at 200 lines) and within Shopify's 11M (87%); the
  *     50% target is NOT met there — the floor alone, reading 200 lines and 200 figures, is 42.5%.
  * ATP is no longer read per cart line: a variant's published figure (every variant has one)
  * costs a checkout nothing unless an ATP rule governs its SKU.
