@@ -120,7 +120,7 @@ function orderInput(order: ReplayOrder, currencyCode: string, limits: unknown): 
       cost: { subtotalAmount: { amount: toDecimalString(subtotal, order.currencyCode ?? currencyCode), currencyCode: order.currencyCode ?? currencyCode } },
       buyerIdentity: { customer: order.customerId ? { limits: limits === null ? null : { jsonValue: limits } } : null },
       deliveryGroups: [],
-      lines: order.lines.map((l) => ({ q: l.quantity, m: { s: l.sku, a: null } })),
+      lines: order.lines.map((l) => ({ q: l.quantity, m: { s: l.sku } })),
     },
   };
 }
