@@ -297,7 +297,7 @@ export function validateAtpValue(json: unknown): AtpProblem[] {
  * The checkout validation's own copy of the figures its ATP rules need (issue 5): a json
  * metafield on the Validation (the function owner), not on the variants. Reading the
  * per-variant metafield above on every cart line made every line of a checkout ~45 bytes
- * longer (~3,000 Wasm instructions a line even when null, ~15,000 with a figure): this copy
+ * longer (~3,200 Wasm instructions a line even when null, ~18,000 with a figure): this copy
  * puts the few SKUs a drop governs in one small value the function reads once.
  *
  * WHERE   Validation metafield, app-owned: namespace "$app:peakguard", key "atp_checkout",
