@@ -52,7 +52,7 @@ function proxied(path: string, init: { method?: string; body?: unknown; key?: st
   };
   const message = Object.keys(query).sort().map((k) => `${k}=${query[k]}`).join("");
   const signature = createHmac("sha256", API_SECRET_KEY).update(message).digest("hex");
-  const params = new URLSearchParams({ ...query, signature: init.tamper ? signature.replace(/^./, "0") : signature });
+  const params = new URLSearchParams({ ...query, signature: init.tamper ? signature.replace(/^./, (c) => (c === "0" ? "1" : "0")) : signature });
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (init.key !== null) headers["Idempotency-Key"] = init.key ?? `key-${Math.random().toString(36).slice(2, 12)}`;
   return new Request(`https://peakguard.test${path}?${params}`, {
