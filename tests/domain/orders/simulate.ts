@@ -6,17 +6,8 @@
 import type { OrderEventInput } from "~/domain/orders/apply";
 import type { DisputeStatus, FinancialStatus, FulfillmentStatus, OrderSnapshot } from "~/domain/orders/facts";
 
-/** mulberry32: a seeded PRNG, so a failing run can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The emulator's seeded PRNG (mulberry32), so a failing run can be replayed from its seed. */
+export { prng } from "../../../emulator/ids";
 
 export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;

@@ -33,14 +33,5 @@ export function cart(lines: CartLineInput[], extra: Partial<CartContext> = {}): 
   return { lines, customer: null, ...extra };
 }
 
-/** mulberry32: a small seeded PRNG, so "random" cases repeat exactly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The emulator's seeded PRNG (mulberry32), so a failing run can be replayed from its seed. */
+export { prng } from "../../../emulator/ids";
