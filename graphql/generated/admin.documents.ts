@@ -266,7 +266,7 @@ export const ValidationsDocument = {
   name: "Validations",
   kind: "query",
   idempotent: false,
-  source: "query Validations($first: Int!) {\n  validations(first: $first) {\n    nodes {\n      id\n      title\n      enabled\n      blockOnFailure\n      shopifyFunction {\n        id\n        handle\n        apiType\n      }\n      rules: metafield(namespace: \"$app:peakguard\", key: \"rules\") {\n        value\n        updatedAt\n      }\n      ticks: metafield(namespace: \"$app:peakguard\", key: \"ticks\") {\n        value\n        compareDigest\n        updatedAt\n      }\n      stock: metafield(namespace: \"$app:peakguard\", key: \"atp_checkout\") {\n        value\n        compareDigest\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
+  source: "query Validations($first: Int!) {\n  validations(first: $first) {\n    nodes {\n      id\n      title\n      enabled\n      blockOnFailure\n      shopifyFunction {\n        id\n        handle\n        apiType\n      }\n      rules: metafield(namespace: \"$app:peakguard\", key: \"rules\") {\n        value\n        updatedAt\n      }\n      ticks: metafield(namespace: \"$app:peakguard\", key: \"ticks\") {\n        value\n        compareDigest\n        updatedAt\n      }\n      stock: metafield(namespace: \"$app:peakguard\", key: \"atp_checkout\") {\n        value\n        compareDigest\n        updatedAt\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
 } as const;
 
 export const WebhookSubscriptionsPageDocument = {

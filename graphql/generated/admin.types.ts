@@ -12241,7 +12241,7 @@ export type ValidationsQueryVariables = Exact<{
 }>;
 
 
-export type ValidationsQuery = { __typename?: 'QueryRoot', validations: { __typename?: 'ValidationConnection', nodes: Array<{ __typename?: 'Validation', id: string, title: string, enabled: boolean, blockOnFailure: boolean, shopifyFunction: { __typename?: 'ShopifyFunction', id: string, handle: string, apiType: string }, rules: { __typename?: 'Metafield', value: string, updatedAt: string } | null, ticks: { __typename?: 'Metafield', value: string, compareDigest: string, updatedAt: string } | null, stock: { __typename?: 'Metafield', value: string, compareDigest: string } | null }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null } } };
+export type ValidationsQuery = { __typename?: 'QueryRoot', validations: { __typename?: 'ValidationConnection', nodes: Array<{ __typename?: 'Validation', id: string, title: string, enabled: boolean, blockOnFailure: boolean, shopifyFunction: { __typename?: 'ShopifyFunction', id: string, handle: string, apiType: string }, rules: { __typename?: 'Metafield', value: string, updatedAt: string } | null, ticks: { __typename?: 'Metafield', value: string, compareDigest: string, updatedAt: string } | null, stock: { __typename?: 'Metafield', value: string, compareDigest: string, updatedAt: string } | null }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null } } };
 
 export type WebhookSubscriptionsPageQueryVariables = Exact<{
   first: Scalars['Int']['input'];
