@@ -8,7 +8,7 @@ import { HANDLERS } from "~/services/webhooks/handlers.server";
 import type { HandlerContext } from "~/services/webhooks/handler-types";
 import { claimDueEvents, processDueEvents } from "~/services/webhooks/processor.server";
 import pg from "pg";
-import { receiveWebhookWith, receivingPool, storeWebhookEvent, verifyWebhook } from "~/services/webhooks/receive.server";
+import { receiveWebhookWith, receivingPool, StoreBatcher, storeWebhookEvent, storeWebhookEvents, verifyWebhook, type EventToStore } from "~/services/webhooks/receive.server";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { API_SECRET, OTHER_SHOP, SHOP, orderPayload, webhookRequest } from "./helpers";
 
@@ -91,6 +91,55 @@ describe("storing: one INSERT … ON CONFLICT", () => {
     const deps = { prisma: db.prisma, verify: (r: Request, raw: string) => verifyWebhook(r, raw, API_SECRET), worker: { kick: () => undefined } };
     await expect(receiveWebhookWith(deps, webhookRequest({ topic: "orders/create", body: orderPayload() }), "orders/create")).rejects.toThrow("connection reset");
     expect(await db.prisma.webhookEvent.count()).toBe(0);
+  });
+});
+
+const toStore = (eventKey: string, id = 1): EventToStore => ({
+  shop: SHOP,
+  topic: "orders/create",
+  eventKey,
+  eventKeySource: "event-id",
+  webhookId: `wh-${eventKey}-${Math.random()}`,
+  apiVersion: "2026-10",
+  triggeredAt: at(-1000),
+  rawBody: JSON.stringify(orderPayload({ id })),
+  receivedAt: at(0),
+});
+
+describe("storing many in one statement (group commit)", () => {
+  it("GIVEN a new event twice, an event already stored and another new one in one batch THEN one answer each, in order, and every delivery counted", async () => {
+    await store("evt-old");
+    const answers = await storeWebhookEvents(db.prisma, [toStore("evt-new", 1), toStore("evt-old"), toStore("evt-new", 1), toStore("evt-other", 2)]);
+    expect(answers).toEqual([{ inserted: true }, { inserted: false }, { inserted: false }, { inserted: true }]);
+    const rows = await db.prisma.webhookEvent.findMany({ orderBy: { eventKey: "asc" }, select: { eventKey: true, deliveries: true, status: true } });
+    expect(rows).toEqual([
+      { eventKey: "evt-new", deliveries: 2, status: "received" },
+      { eventKey: "evt-old", deliveries: 2, status: "received" },
+      { eventKey: "evt-other", deliveries: 1, status: "received" },
+    ]);
+  });
+
+  it("deliveries arriving while a statement runs go together in the next one; each caller gets its own answer", async () => {
+    const statements = vi.spyOn(db.prisma, "$queryRawUnsafe");
+    const batcher = new StoreBatcher(db.prisma, 1);
+    const keys = ["a", "b", "c", "b", "d", "e", "a", "f"];
+    const answers = await Promise.all(keys.map((key) => batcher.store(toStore(`evt-${key}`))));
+    expect(answers.map((a) => a.inserted)).toEqual([true, true, true, false, true, true, false, true]);
+    expect(statements.mock.calls.length).toBe(2); // the first alone, the seven that queued behind it together
+    const rows = await db.prisma.webhookEvent.findMany({ orderBy: { eventKey: "asc" }, select: { eventKey: true, deliveries: true } });
+    expect(rows.map((r) => `${r.eventKey}:${r.deliveries}`)).toEqual(["evt-a:2", "evt-b:2", "evt-c:1", "evt-d:1", "evt-e:1", "evt-f:1"]);
+  });
+
+  it("a statement that fails fails every delivery in it (each answers 500 and is delivered again); the next statement goes on", async () => {
+    const batcher = new StoreBatcher(db.prisma, 1);
+    const first = batcher.store(toStore("evt-1"));
+    vi.spyOn(db.prisma, "$queryRawUnsafe").mockRejectedValueOnce(new Error("connection reset"));
+    const queued = [batcher.store(toStore("evt-2")), batcher.store(toStore("evt-3"))];
+    expect(await first).toEqual({ inserted: true }); // already sent before the failure was armed
+    const settled = await Promise.allSettled(queued);
+    expect(settled.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(await batcher.store(toStore("evt-2"))).toEqual({ inserted: true });
+    expect((await db.prisma.webhookEvent.findMany({ orderBy: { eventKey: "asc" } })).map((r) => r.eventKey)).toEqual(["evt-1", "evt-2"]);
   });
 });
 
@@ -222,7 +271,7 @@ describe("the receiving path's own pool", () => {
 
   // The pool speaks to a PostgreSQL server: registered in the PostgreSQL pass only.
   if (process.env.TEST_DATABASE_URL?.startsWith("postgres")) {
-    it("stores through a plain pool exactly as through Prisma: one row, duplicates counted", async () => {
+    it("stores through a plain pool exactly as through Prisma: one row, duplicates counted, batches too", async () => {
       const [row] = await db.prisma.$queryRawUnsafe<{ schema: string }[]>("SELECT current_schema()::text AS schema");
       const schema = row?.schema ?? "public";
       const pool = new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL, max: 2, options: `-c search_path="${schema}"` });
@@ -231,9 +280,11 @@ describe("the receiving path's own pool", () => {
         expect(await storeWebhookEvent(pool, event)).toEqual({ inserted: true });
         expect(await storeWebhookEvent(pool, event)).toEqual({ inserted: false });
         expect(await storeWebhookEvent(db.prisma, event)).toEqual({ inserted: false });
-        const rows = await db.prisma.webhookEvent.findMany();
+        expect(await storeWebhookEvents(pool, [toStore("evt-pool-2"), event, toStore("evt-pool-2")])).toEqual([{ inserted: true }, { inserted: false }, { inserted: false }]);
+        const rows = await db.prisma.webhookEvent.findMany({ orderBy: { eventKey: "asc" } });
         expect(rows.map((r) => [r.eventKey, r.deliveries, r.status, r.receivedAt.toISOString(), r.triggeredAt?.toISOString()])).toEqual([
-          ["evt-pool", 3, "received", at(0).toISOString(), at(-1000).toISOString()],
+          ["evt-pool", 4, "received", at(0).toISOString(), at(-1000).toISOString()],
+          ["evt-pool-2", 2, "received", at(0).toISOString(), at(-1000).toISOString()],
         ]);
       } finally {
         await pool.end();
