@@ -404,6 +404,73 @@ function SettingsCard({ data }: { data: Data }) {
   );
 }
 
+const EFFECT: Record<string, string> = {
+  blocks_every_checkout: "blocks every checkout with a 'try again' message (enforced, failing closed)",
+  not_checked: "is not checked: every cart passes it (enforced, failing open)",
+  reports_only: "blocks nothing (testing mode): it reports that it cannot read the figures",
+};
+const num = (n: number) => n.toLocaleString("en-US");
+
+/** The critical banner while checkout cannot read any ATP figure: what each ATP rule does now, and the fix. */
+function AtpOverBanner({ copy }: { copy: NonNullable<Data["atpCopy"]> }) {
+  if (!copy.current.over) {
+    return (
+      <Banner tone="warning" title="Checkout still reads an ATP copy that was over the size">
+        With the current rules and figures it fits ({num(copy.current.skus)} SKUs, {num(copy.current.bytes)} of {num(copy.maxBytes)} bytes): the heartbeat writes it within a minute.
+      </Banner>
+    );
+  }
+  return (
+    <Banner tone="critical" title="Checkout cannot read any ATP figure: the ATP rules govern too many SKUs">
+      <BlockStack gap="200">
+        <Text as="p">
+          The ATP rules govern {num(copy.current.skus)} SKUs; their stock figures take {num(copy.current.bytes)} bytes, and checkout can carry {copy.capacity === null ? "" : `about ${num(copy.capacity)} SKUs' `}
+          figures ({num(copy.maxBytes)} bytes). Until that changes, no ATP figure reaches checkout, so:
+        </Text>
+        <List>
+          {copy.rules.map((r) => (
+            <List.Item key={r.id}>
+              {r.name} ({num(r.skus)} SKUs) {EFFECT[r.effect]}.
+            </List.Item>
+          ))}
+        </List>
+        <Text as="p">Fix: edit the ATP rule and name the drop&apos;s SKUs or prefixes (HD-*) instead of every SKU, or turn it off.</Text>
+      </BlockStack>
+    </Banner>
+  );
+}
+
+function AtpCopyCard({ copy }: { copy: NonNullable<Data["atpCopy"]> }) {
+  const stored = copy.stored;
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          ATP figures at checkout
+        </Text>
+        <Text as="p" variant="bodySm">
+          {stored
+            ? stored.over
+              ? `Checkout reads no figure: the last copy was over the size (${num(copy.maxBytes)} bytes).`
+              : `Checkout reads ${num(stored.skus)} SKUs' figures: ${num(stored.bytes)} of ${num(copy.maxBytes)} bytes.`
+            : "Not copied to checkout yet."}{" "}
+          {stored?.lastWritten ? `Last written ${stored.lastWritten}.` : ""}
+        </Text>
+        {(copy.current.over !== (stored?.over ?? false) || copy.current.skus !== (stored?.skus ?? 0)) && (
+          <Text as="p" variant="bodySm" tone="subdued">
+            With the current figures: {num(copy.current.skus)} SKUs, {num(copy.current.bytes)} bytes{copy.current.over ? " (over)" : ""}; the heartbeat writes it within a minute.
+          </Text>
+        )}
+        {copy.capacity !== null && (
+          <Text as="p" variant="bodySm" tone="subdued">
+            Room for about {num(copy.capacity)} SKUs&apos; figures.
+          </Text>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
 function ToolsCard({ data }: { data: Data }) {
   const fetcher = useFetcher<ActionData>();
   const said = fetcher.data && "message" in fetcher.data ? fetcher.data : null;
@@ -460,6 +527,7 @@ export default function CheckoutRules() {
             {!data.settings.synced && <Banner tone="warning">The shop&apos;s time zone and currency are not synced yet: UTC and USD are assumed.</Banner>}
             {!data.validation && <Banner tone="info">Not in Shopify yet: the first save creates the validation that runs these rules at checkout.</Banner>}
             {data.validation && !data.validation.enabled && <Banner tone="warning">Checkout rules are off in Shopify: nothing is checked at checkout.</Banner>}
+            {data.atpCopy?.over && <AtpOverBanner copy={data.atpCopy} />}
             {data.problems.length > 0 && (
               <Banner tone="critical" title="The rules stored in Shopify do not pass validation">
                 <List>
@@ -533,6 +601,7 @@ export default function CheckoutRules() {
           <BlockStack gap="400">
             <SettingsCard data={data} />
             <ToolsCard data={data} />
+            {data.atpCopy && <AtpCopyCard copy={data.atpCopy} />}
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">

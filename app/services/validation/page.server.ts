@@ -6,7 +6,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 
-import { formatUtc } from "../../domain/inventory/atp-metafield";
+import { formatUtc, parseUtc } from "../../domain/inventory/atp-metafield";
 import { utcToZoned } from "../../domain/promotions/time-admin";
 import { RULE_MODES, type Rule, type RuleMode, type RuleSet } from "../../domain/validation/types";
 import type { ReplayCount } from "../../domain/validation/replay";
@@ -21,8 +21,9 @@ import { readKillSwitchMetafield } from "../kill-switches/publish.server";
 import { summarize } from "./labels";
 
 export { kindLabel, summarize } from "./labels";
-import { loadCheckoutRules, MAX_VALIDATIONS, saveCheckoutRules, type SaveResult } from "./rules.server";
-import { publishCheckoutStock } from "./stock.server";
+import { loadCheckoutRules, MAX_VALIDATIONS, saveCheckoutRules, type CheckoutRules, type SaveResult } from "./rules.server";
+import { computeCheckoutStock, publishCheckoutStock } from "./stock.server";
+import { checkoutCapacity, overEffect, overProblems, readStoredCopy, atpLocations, type OverEffect } from "../../domain/validation/stock";
 
 export interface PageContext {
   prisma: PrismaClient;
@@ -53,6 +54,39 @@ export interface RuleRow {
   replay: ReplayCount | null;
 }
 
+/** The validation's ATP copy for the active rules: what checkout reads now, and what the figures would take. */
+export interface AtpCopyState {
+  /** What is stored in Shopify (what checkout reads), null before the first write. */
+  stored: { skus: number; bytes: number; over: boolean; lastWritten: string | null } | null;
+  /** The copy computed from the current figures for the active rules (written within a minute when it differs). */
+  current: { skus: number; bytes: number; over: boolean };
+  maxBytes: number;
+  /** About how many SKUs' figures fit (at the current figures' average size). */
+  capacity: number | null;
+  /** Either is over: checkout cannot read any ATP figure. */
+  over: boolean;
+  rules: { id: string; name: string; skus: number; mode: RuleMode; effect: OverEffect }[];
+}
+
+export async function atpCopyState(ctx: PageContext, rules: Pick<CheckoutRules, "set" | "stock">, zone: string): Promise<AtpCopyState | null> {
+  const active = rules.set.rules.filter((r) => r.kind === "atp" && r.mode !== "off");
+  if (active.length === 0) return null;
+  const current = await computeCheckoutStock(ctx.prisma, ctx.shop, rules.set);
+  const stored = readStoredCopy(rules.stock?.value);
+  const at = rules.stock?.updatedAt ? parseUtc(rules.stock.updatedAt) : null;
+  return {
+    stored: stored && { ...stored, lastWritten: at === null ? null : `${utcToZoned(at, zone).wall.slice(0, 19).replace("T", " ")} (${formatUtc(at)})` },
+    current: { skus: current.skus, bytes: current.neededBytes, over: current.over },
+    maxBytes: current.maxBytes,
+    capacity: checkoutCapacity(current, atpLocations(rules.set).length),
+    over: current.over || stored?.over === true,
+    rules: current.rules.map((r) => {
+      const rule = rules.set.rules[r.index]!;
+      return { id: rule.id, name: rule.name ?? rule.id, skus: r.skus, mode: rule.mode, effect: overEffect(rule, rules.set.failureMode) };
+    }),
+  };
+}
+
 export interface PageData {
   shop: string;
   settings: ShopSettings;
@@ -67,6 +101,7 @@ export interface PageData {
   validationsOnShop: number;
   maxValidations: number;
   nowLocal: string;
+  atpCopy: AtpCopyState | null;
 }
 
 export async function loadPage(ctx: PageContext, url: URL): Promise<PageData> {
@@ -103,6 +138,7 @@ export async function loadPage(ctx: PageContext, url: URL): Promise<PageData> {
     validationsOnShop: rules.validationsOnShop,
     maxValidations: MAX_VALIDATIONS,
     nowLocal: utcToZoned(nowSeconds, settings.zone).wall.slice(0, 16),
+    atpCopy: await atpCopyState(ctx, rules, settings.zone),
   };
 }
 
@@ -131,11 +167,14 @@ export async function handleAction(ctx: PageContext, form: FormData): Promise<{ 
   const current = await loadCheckoutRules(ctx.admin, settings);
   const enabled = current.validation?.enabled ?? true;
   const save = async (draft: Record<string, unknown>, on = enabled): Promise<SaveResult> => {
-    const result = await saveCheckoutRules(ctx.admin, draft, { enabled: on, revision, zone: settings.zone, currencyCode: settings.currencyCode, now: ctx.now, current });
+    // Refused before any write when the ATP rules being saved would not fit in checkout's copy of the figures.
+    const check = async (set: RuleSet, before: CheckoutRules) => overProblems(before.set, set, await computeCheckoutStock(ctx.prisma, ctx.shop, set));
+    const result = await saveCheckoutRules(ctx.admin, draft, { enabled: on, revision, zone: settings.zone, currencyCode: settings.currencyCode, now: ctx.now, current, check });
     if (!result.ok) return result;
     // The ATP copy for the saved rules at once (an ATP rule just added, other SKUs), not at the next heartbeat.
     try {
-      await publishCheckoutStock(ctx.prisma, ctx.shop, ctx.admin, { rules: { ...current, validation: result.validation, set: result.set, problems: [] } });
+      const published = await publishCheckoutStock(ctx.prisma, ctx.shop, ctx.admin, { rules: { ...current, validation: result.validation, set: result.set, problems: [] } });
+      if (published.over) result.clockNotes.push("Checkout cannot carry the ATP figures of every SKU the ATP rules govern (see the ATP figures card): name the drop's SKUs or prefixes in the ATP rule.");
     } catch (error) {
       result.clockNotes.push(`The ATP figures were not copied to checkout yet (${error instanceof Error ? error.message : String(error)}); the heartbeat retries within a minute.`);
     }

@@ -46,7 +46,7 @@ export interface CheckoutRules {
   /** The ticks metafield as stored, for the heartbeat. */
   ticks: { value: string; compareDigest: string; updatedAt: string } | null;
   /** The ATP copy as stored (stock.server.ts), null before the first. */
-  stock: { value: string; compareDigest: string } | null;
+  stock: { value: string; compareDigest: string; updatedAt?: string } | null;
   /** Validations on the shop (ours included), against Shopify's 25. */
   validationsOnShop: number;
 }
@@ -112,6 +112,11 @@ export async function saveCheckoutRules(
     now: Date;
     /** What this request already read from Shopify (saves a second read); read here when absent. */
     current?: CheckoutRules;
+    /**
+     * More checks of the validated set before anything is written (the ATP copy's size:
+     * overProblems in app/domain/validation/stock.ts); a problem refuses the save as "invalid".
+     */
+    check?: (set: RuleSet, current: CheckoutRules) => Promise<FieldProblem[]>;
   },
 ): Promise<SaveResult> {
   const checked = validateRuleSet(draft, { zone: options.zone });
@@ -122,6 +127,10 @@ export async function saveCheckoutRules(
   const current = options.current ?? (await loadCheckoutRules(admin, { currencyCode: options.currencyCode, zone: options.zone }));
   if (current.revision !== options.revision) {
     return { ok: false, code: "conflict", message: "The rules changed since this page was loaded (another tab or person saved). Reload and apply your change again." };
+  }
+  if (options.check) {
+    const problems = await options.check(checked.set, current);
+    if (problems.length > 0) return { ok: false, code: "invalid", errors: problems };
   }
   const plan = planClock(checked.set, Math.floor(options.now.getTime() / 1000), options.zone);
   const metafields = [

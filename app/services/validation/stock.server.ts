@@ -25,7 +25,8 @@ import type { PrismaClient } from "@prisma/client";
 import { MetafieldsSet } from "../../../graphql/operations";
 import { CHECKOUT_ATP_METAFIELD, readAtp } from "../../domain/inventory/atp-metafield";
 import { planPublication } from "../../domain/inventory/publish";
-import { atpGovernance, checkoutStock } from "../../domain/validation/stock";
+import { atpGovernance, checkoutStock, type CheckoutStock } from "../../domain/validation/stock";
+import type { RuleSet } from "../../domain/validation/types";
 import { AdminUserErrorsError, type AdminClient } from "../admin/client.server";
 import { forShop } from "../db/scoped.server";
 import { loadPublishVariants } from "../inventory/publish.server";
@@ -53,25 +54,9 @@ export async function publishCheckoutStock(
   }
   if (!rules.validation) return { written: false, reason: "no_validation" };
   if (rules.problems.length > 0) return { written: false, reason: "rules_unreadable" };
-  const governance = atpGovernance(rules.set);
-  if (governance.none) return { written: false, reason: "no_atp_rules" };
+  if (atpGovernance(rules.set).none) return { written: false, reason: "no_atp_rules" };
 
-  const exact = governance.patterns.filter((p) => !p.endsWith("*"));
-  const prefixes = governance.patterns.filter((p) => p.endsWith("*")).map((p) => p.slice(0, -1));
-  const items = await db.inventoryItem.findMany({
-    where: governance.all
-      ? { deletedAt: null, sku: { not: null }, variantId: { not: null } }
-      : { deletedAt: null, variantId: { not: null }, OR: [{ sku: { in: exact } }, ...prefixes.map((p) => ({ sku: { startsWith: p } }))] },
-    select: { id: true, variantId: true, sku: true },
-  });
-  const skuOf = new Map(items.map((i) => [i.variantId!, i.sku]));
-  const variants = items.length === 0 ? [] : [...(await loadPublishVariants(db, items.map((i) => i.id))).variants.values()];
-  // The variant's own value (byLocation kept: the copy picks the locations rules name).
-  const plan = planPublication(variants, new Map(), { refreshAfterMs: 0, byLocation: true });
-  const stock = checkoutStock(
-    rules.set,
-    plan.writes.map((w) => ({ sku: skuOf.get(w.variantId) ?? null, figure: readAtp(w.value) })),
-  );
+  const stock = await computeCheckoutStock(prisma, shop, rules.set);
   if (rules.stock?.value === stock.value) return { written: false, reason: "unchanged", skus: stock.skus, over: stock.over };
   try {
     await admin.mutate(
@@ -84,4 +69,30 @@ export async function publishCheckoutStock(
     throw error;
   }
   return { written: true, skus: stock.skus, bytes: stock.bytes, over: stock.over };
+}
+
+/**
+ * The copy for a rule set with the current figures, not written: what publishCheckoutStock
+ * would write, what a save is checked against (overProblems) and what the page shows.
+ */
+export async function computeCheckoutStock(prisma: PrismaClient, shop: string, set: RuleSet): Promise<CheckoutStock> {
+  const db = forShop(prisma, shop);
+  const governance = atpGovernance(set);
+  if (governance.none) return checkoutStock(set, []);
+  const exact = governance.patterns.filter((p) => !p.endsWith("*"));
+  const prefixes = governance.patterns.filter((p) => p.endsWith("*")).map((p) => p.slice(0, -1));
+  const items = await db.inventoryItem.findMany({
+    where: governance.all
+      ? { deletedAt: null, sku: { not: null }, variantId: { not: null } }
+      : { deletedAt: null, variantId: { not: null }, OR: [{ sku: { in: exact } }, ...prefixes.map((p) => ({ sku: { startsWith: p } }))] },
+    select: { id: true, variantId: true, sku: true },
+  });
+  const skuOf = new Map(items.map((i) => [i.variantId!, i.sku]));
+  const variants = items.length === 0 ? [] : [...(await loadPublishVariants(db, items.map((i) => i.id))).variants.values()];
+  // The variant's own value (byLocation kept: the copy picks the locations rules name).
+  const plan = planPublication(variants, new Map(), { refreshAfterMs: 0, byLocation: true });
+  return checkoutStock(
+    set,
+    plan.writes.map((w) => ({ sku: skuOf.get(w.variantId) ?? null, figure: readAtp(w.value) })),
+  );
 }
