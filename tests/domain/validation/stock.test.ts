@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 
 import { CHECKOUT_ATP_MAX_TOTAL, compactFigure, readCompactFigure, serializeCheckoutAtp } from "~/domain/inventory/atp-metafield";
 import { evaluate } from "~/domain/validation/evaluate";
-import { atpGovernance, checkoutStock, governsSku } from "~/domain/validation/stock";
+import { atpGovernance, checkoutCapacity, checkoutStock, governsSku, overEffect, overProblems, readStoredCopy } from "~/domain/validation/stock";
 import type { Rule } from "~/domain/validation/types";
 import { NOW_UTC, atpFigure, cart, clockAt, ruleSet } from "./helpers";
 
@@ -129,5 +129,86 @@ describe("evaluate decodes entries exactly as readCompactFigure does", () => {
     ["a string", "3@1795791600"],
   ] as [string, unknown][])("%s", (_name, entry) => {
     for (const quantity of [1, 3, 4]) expect(verdict(entry, quantity), `quantity ${quantity}`).toEqual(expected(entry, quantity));
+  });
+});
+
+describe("a copy that would not fit: the save refusal and what checkout does", () => {
+  // 70 SKUs of ~20-36 bytes each: over a 1,000-byte limit; the 10 HD- SKUs fit.
+  const figures = [
+    ...Array.from({ length: 10 }, (_, i) => ({ sku: `HD-${i}`, figure: { asOf: NOW_UTC, total: 1, byLocation: null } })),
+    ...Array.from({ length: 60 }, (_, i) => ({ sku: `PG-CATALOGUE-${String(i).padStart(4, "0")}`, figure: { asOf: NOW_UTC, total: 1, byLocation: null } })),
+  ];
+  const LIMIT = 1_000;
+
+  it("checkoutStock counts each active ATP rule's SKUs and the bytes the figures take even when over", () => {
+    const set = ruleSet([atp([]), atp(["HD-*"], { id: "drop", mode: "test" }), atp(["PG-*"], { id: "old", mode: "off" })]);
+    const stock = checkoutStock(set, figures, LIMIT);
+    expect(stock).toMatchObject({ over: true, skus: 70, maxBytes: LIMIT, value: '{"v":1,"t":{},"over":true}' });
+    expect(stock.neededBytes).toBe(serializeCheckoutAtp(figures.map((f) => ({ sku: f.sku, ...f.figure, asOf: NOW_UTC })), [], Number.POSITIVE_INFINITY).bytes);
+    expect(stock.rules).toEqual([
+      { id: "stock", index: 0, skus: 70 },
+      { id: "drop", index: 1, skus: 10 },
+    ]);
+    const fits = checkoutStock(ruleSet([atp(["HD-*"])]), figures, LIMIT);
+    expect(fits).toMatchObject({ over: false, skus: 10, bytes: fits.value.length, neededBytes: fits.value.length });
+  });
+
+  it("checkoutCapacity: about as many SKUs as fit at the measured average (none measured: null)", () => {
+    const stock = checkoutStock(ruleSet([atp(["PG-*"])]), figures, LIMIT);
+    const n = checkoutCapacity(stock)!;
+    const pg = figures.slice(10).map((f) => ({ sku: f.sku, asOf: NOW_UTC, total: 1 }));
+    expect(serializeCheckoutAtp(pg.slice(0, n), [], LIMIT).over).toBe(false);
+    expect(serializeCheckoutAtp(pg.slice(0, n + 1), [], LIMIT).over).toBe(true);
+    expect(checkoutCapacity(checkoutStock(ruleSet([atp(["NONE-*"])]), figures, LIMIT))).toBeNull();
+  });
+
+  const stored = (rules: Rule[], failureMode: "open" | "closed" = "open") => ruleSet(rules, { failureMode });
+  it.each([
+    ["a new rule over every SKU", stored([]), stored([atp([])]), ["rules[0].skus"]],
+    ["other SKUs", stored([atp(["HD-*"])]), stored([atp(["HD-*", "PG-*"])]), ["rules[0].skus"]],
+    ["another location", stored([atp([])]), stored([atp([], { location: "702" })]), ["rules[0].skus"]],
+    ["testing → enforced", stored([atp([], { mode: "test" })]), stored([atp([])]), ["rules[0].skus"]],
+    ["off → testing", stored([atp([], { mode: "off" })]), stored([atp([], { mode: "test" })]), ["rules[0].skus"]],
+    ["unchanged (the catalogue grew): passes", stored([atp([])]), stored([atp([])]), []],
+    ["enforced → testing: passes", stored([atp([])]), stored([atp([], { mode: "test" })]), []],
+    ["failing closed with an enforced over rule", stored([atp([])]), stored([atp([])], "closed"), ["failureMode"]],
+    ["failing closed with the over rule in testing: passes", stored([atp([], { mode: "test" })]), stored([atp([], { mode: "test" })], "closed"), []],
+  ] as [string, ReturnType<typeof ruleSet>, ReturnType<typeof ruleSet>, string[]][])("%s", (_name, before, after, paths) => {
+    const problems = overProblems(before, after, checkoutStock(after, figures, LIMIT));
+    expect(problems.map((p) => p.path)).toEqual(paths);
+    // The same save with a copy that fits is never refused.
+    expect(overProblems(before, after, checkoutStock(after, figures.slice(0, 10), LIMIT))).toEqual([]);
+  });
+
+  it("the refusal names the rule's SKUs, the bytes and about how many fit", () => {
+    const after = ruleSet([atp(["HD-*"], { id: "drop" }), atp(["PG-*"])]);
+    const stock = checkoutStock(after, figures, LIMIT);
+    const [drop, pg] = overProblems(ruleSet([]), after, stock);
+    const n = checkoutCapacity(stock);
+    expect(pg).toEqual({ path: "rules[1].skus", message: `This ATP rule governs 60 SKUs (70 with the other ATP rules): their stock figures take ${stock.neededBytes.toLocaleString("en-US")} bytes, and checkout can carry about ${n} SKUs' stock figures (1,000 bytes). Name the drop's SKUs or prefixes (HD-*) instead.` });
+    expect(drop!.message).toMatch(/^This ATP rule governs 10 SKUs \(70 with the other ATP rules\)/);
+  });
+
+  it.each([
+    ["enforce", "closed", "blocks_every_checkout"],
+    ["enforce", "open", "not_checked"],
+    ["test", "closed", "reports_only"],
+    ["test", "open", "reports_only"],
+  ] as const)("over, %s and failing %s: %s (as evaluate does)", (mode, failureMode, effect) => {
+    expect(overEffect(atp([], { mode }), failureMode)).toBe(effect);
+    const input = cart([["HD-1", 1, atpFigure(5)]]);
+    input.validation = { stock: { jsonValue: { v: 1, t: {}, over: true } } };
+    const blocked = evaluate(ruleSet([atp([], { mode })], { failureMode }), input, clockAt()).errors.length > 0;
+    expect(blocked).toBe(effect === "blocks_every_checkout");
+  });
+
+  it.each([
+    ["a copy", '{"v":1,"t":{"A":1,"B":2}}', { skus: 2, bytes: 25, over: false }],
+    ["over", '{"v":1,"t":{},"over":true}', { skus: 0, bytes: 26, over: true }],
+    ["none", null, null],
+    ["not JSON", "{", null],
+    ["another version", '{"v":2,"t":{}}', null],
+  ] as [string, string | null, unknown][])("readStoredCopy: %s", (_name, value, expected) => {
+    expect(readStoredCopy(value)).toEqual(expected);
   });
 });
