@@ -13,6 +13,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { PreparingPool } from "../../app/services/inventory/atp.server";
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
 
@@ -28,6 +29,11 @@ export interface BenchDatabase {
   prisma: PrismaClient;
   /** The raw-SQL path: the same pool (PostgreSQL) or connection (PGlite) Prisma uses. */
   query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<RawResult<T>>;
+  /**
+   * PostgreSQL: the same pg pool, for named (prepared) statements — what the app's ATP read
+   * sends on PostgreSQL (levelAtps' `pool`). null on PGlite, where the app reads through Prisma.
+   */
+  pool: PreparingPool | null;
   /** Several statements, no parameters (seeding). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -74,6 +80,7 @@ export async function openPostgres(serverUrl: string = DEFAULT_POSTGRES_URL, poo
     describe: `PostgreSQL ${url.host}/${name} (pool of ${poolSize})`,
     prisma,
     query: async <T,>(text: string, values: unknown[] = []) => ({ rows: (await pool.query(text, values)).rows as T[] }),
+    pool,
     exec: async (sql) => {
       await pool.query(sql);
     },
@@ -105,6 +112,7 @@ export async function openPglite(): Promise<BenchDatabase> {
     describe: "PGlite in memory (the embedded default's engine)",
     prisma,
     query,
+    pool: null,
     exec: async (sql) => {
       await pglite.exec(sql);
     },

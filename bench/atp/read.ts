@@ -1,11 +1,14 @@
 /**
  * ATP read: one SKU across its locations, and a cart of N SKUs, through the app's
- * read path (levelAtps: forShop client, one $queryRaw, computeAtp per level) and
- * through the same statement sent raw on the same pool. Each iteration runs both,
- * in alternating order, on the same SKUs, and checks they agree level by level
- * (the app's ATP comes from computeAtp in TypeScript, the raw one from SQL).
+ * read path (levelAtps: on PostgreSQL one named statement on a pg pool, on PGlite
+ * one $queryRaw through the forShop client; computeAtp per level) and through the
+ * same statement sent raw on the same pool (on PostgreSQL the same named statement,
+ * as the app sends it; also, for information, sent unnamed — parsed and planned
+ * every time). Each iteration runs them, in rotating order, on the same SKUs, and
+ * checks they agree level by level (the app's ATP comes from computeAtp in
+ * TypeScript, the raw one from SQL).
  */
-import { atpSql, levelAtps } from "../../app/services/inventory/atp.server";
+import { atpSql, levelAtps, preparedAtpStatement } from "../../app/services/inventory/atp.server";
 import { forShop } from "../../app/services/db/scoped.server";
 import type { BenchDatabase } from "./db";
 import { skuOf, transferredSkus, type SeedSpec } from "./seed";
@@ -17,6 +20,8 @@ export interface ReadCase {
   levelsPerRead: number;
   app: Latency;
   raw: Latency;
+  /** PostgreSQL: the same text sent unnamed (planned every time), for information; null on PGlite. */
+  rawUnprepared: Latency | null;
   /** app p99 / raw p99 */
   p99Ratio: number;
   p50Ratio: number;
@@ -48,6 +53,7 @@ function compare(app: { inventoryItemId: string; locationId: string; atp: number
 async function measure(db: BenchDatabase, shop: string, label: string, pick: () => string[], options: ReadOptions): Promise<ReadCase> {
   const appTimes: number[] = [];
   const rawTimes: number[] = [];
+  const unpreparedTimes: number[] = [];
   const examples: string[] = [];
   let mismatches = 0;
   let levels = 0;
@@ -55,27 +61,44 @@ async function measure(db: BenchDatabase, shop: string, label: string, pick: () 
   const total = options.warmup + options.iterations;
   for (let i = 0; i < total; i += 1) {
     const chosen = pick();
+    type Rows = { inventoryItemId: string; locationId: string; atp: number }[];
     const runApp = async () => {
       const t0 = nowMs();
-      const rows = await levelAtps(forShop(db.prisma, shop), { skus: chosen });
+      const rows = await levelAtps(forShop(db.prisma, shop), { skus: chosen }, { pool: db.pool });
       return { rows, ms: nowMs() - t0 };
     };
     const runRaw = async () => {
       const sql = atpSql(shop, { skus: chosen });
       const t0 = nowMs();
-      const { rows } = await db.query<{ inventoryItemId: string; locationId: string; atp: number }>(sql.text, sql.values);
+      const rows = db.pool ? ((await db.pool.query(preparedAtpStatement(sql))).rows as Rows) : (await db.query<Rows[number]>(sql.text, sql.values)).rows;
       return { rows, ms: nowMs() - t0 };
     };
-    let app;
-    let raw;
-    if (i % 2 === 0) {
-      app = await runApp();
-      raw = await runRaw();
-    } else {
-      raw = await runRaw();
-      app = await runApp();
-    }
-    const problem = compare(app.rows, raw.rows);
+    const runUnprepared = async () => {
+      const sql = atpSql(shop, { skus: chosen });
+      const t0 = nowMs();
+      const { rows } = await db.query<Rows[number]>(sql.text, sql.values);
+      return { rows, ms: nowMs() - t0 };
+    };
+    let app!: Awaited<ReturnType<typeof runApp>>;
+    let raw!: Awaited<ReturnType<typeof runRaw>>;
+    let unprepared: Awaited<ReturnType<typeof runUnprepared>> | null = null;
+    const steps = [
+      async () => {
+        app = await runApp();
+      },
+      async () => {
+        raw = await runRaw();
+      },
+      ...(db.pool
+        ? [
+            async () => {
+              unprepared = await runUnprepared();
+            },
+          ]
+        : []),
+    ];
+    for (let s = 0; s < steps.length; s += 1) await steps[(i + s) % steps.length]!();
+    const problem = compare(app.rows, raw.rows) ?? (unprepared ? compare(app.rows, (unprepared as { rows: Rows }).rows) : null);
     if (problem) {
       mismatches += 1;
       if (examples.length < 3) examples.push(`${label} [${chosen.slice(0, 3).join(", ")}${chosen.length > 3 ? ", …" : ""}]: ${problem}`);
@@ -83,6 +106,7 @@ async function measure(db: BenchDatabase, shop: string, label: string, pick: () 
     if (i >= options.warmup) {
       appTimes.push(app.ms);
       rawTimes.push(raw.ms);
+      if (unprepared) unpreparedTimes.push((unprepared as { ms: number }).ms);
       levels += app.rows.length;
       skus += chosen.length;
     }
@@ -95,6 +119,7 @@ async function measure(db: BenchDatabase, shop: string, label: string, pick: () 
     levelsPerRead: levels / Math.max(1, appTimes.length),
     app,
     raw,
+    rawUnprepared: unpreparedTimes.length > 0 ? latency(unpreparedTimes) : null,
     p99Ratio: app.p99 / raw.p99,
     p50Ratio: app.p50 / raw.p50,
     mismatches,

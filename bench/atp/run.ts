@@ -9,7 +9,8 @@
  *
  * 1. ATP read, p50/p99 of one SKU across its locations and of a cart of 50 SKUs,
  *    through the app's read path (levelAtps) next to the same statement sent raw
- *    on the same pool — on PostgreSQL (a throwaway database peakguard_bench_<pid>
+ *    on the same pool (on PostgreSQL both as the same named, prepared statement;
+ *    the unnamed statement, planned every read, is printed for information) — on PostgreSQL (a throwaway database peakguard_bench_<pid>
  *    on --database-url's server, created and dropped here) and, for information,
  *    on the embedded default's engine (PGlite in memory).
  * 2. Reservation throughput on PostgreSQL: soft holds by `--concurrency` clients
@@ -284,8 +285,20 @@ export function formatReport(report: AtpBenchReport): string {
     if (e.read) {
       out.push(
         table(
-          ["ATP read", "levels", "app p50 ms", "app p99 ms", "raw p50 ms", "raw p99 ms", "p50 ×raw", "p99 ×raw", "reads", "mismatches"],
-          e.read.map((c) => [c.label, c.levelsPerRead.toFixed(0), ms(c.app.p50), ms(c.app.p99), ms(c.raw.p50), ms(c.raw.p99), c.p50Ratio.toFixed(2), c.p99Ratio.toFixed(2), String(c.app.n), String(c.mismatches)]),
+          ["ATP read", "levels", "app p50 ms", "app p99 ms", "raw p50 ms", "raw p99 ms", "p50 ×raw", "p99 ×raw", "unnamed raw p50/p99 ms", "reads", "mismatches"],
+          e.read.map((c) => [
+            c.label,
+            c.levelsPerRead.toFixed(0),
+            ms(c.app.p50),
+            ms(c.app.p99),
+            ms(c.raw.p50),
+            ms(c.raw.p99),
+            c.p50Ratio.toFixed(2),
+            c.p99Ratio.toFixed(2),
+            c.rawUnprepared ? `${ms(c.rawUnprepared.p50)} / ${ms(c.rawUnprepared.p99)}` : "—",
+            String(c.app.n),
+            String(c.mismatches),
+          ]),
           1,
         ),
       );
