@@ -14,6 +14,7 @@ import type { Rule, RuleSet } from "~/domain/validation/types";
 import { serializeRuleSet } from "~/domain/validation/validate";
 import { AdminClient, type AdminTransportResponse } from "~/services/admin/client.server";
 import { revisionOf } from "~/services/validation/rules.server";
+import { storedCheckoutStock } from "~/services/validation/stock.server";
 import type { TestDatabase } from "../helpers/db";
 import { browserRequest, call, closeTestDatabase, formPost, installTestDatabase } from "../routes/support";
 import { strictTransport, type ExpectedCall, type StrictTransport } from "../services/admin/strict-transport";
@@ -229,5 +230,15 @@ describe("the page shows the copy's live state", () => {
     strict.assertDone();
 
     expect((await load(setOf([MAX, atp([], { mode: "off" })]), null)).atpCopy).toBeNull();
+  });
+
+  it("GIVEN a stored copy THEN the Peak page's reader gets its SKUs, bytes and over flag from our validation", async () => {
+    await useAdmin([readValidations(setOf([atp([])]), OVER)]);
+    const { adminContext } = await import("~/services/admin-context.server");
+    const { admin } = await vi.mocked(adminContext)(browserRequest("/app/peak"));
+    expect(await storedCheckoutStock(admin)).toEqual({ skus: 0, bytes: OVER.length, over: true });
+    strict.assertDone();
+    await useAdmin([readValidations(setOf([atp([])]), null)]);
+    expect(await storedCheckoutStock((await vi.mocked(adminContext)(browserRequest("/app/peak"))).admin)).toBeNull();
   });
 });

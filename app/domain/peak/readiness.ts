@@ -42,6 +42,8 @@ export interface ReadinessInput {
     variants: number;
     /** The kill-switch metafield as last published. */
     metafield: { ok: boolean; rev: number; bytes: number; at: Date } | null;
+    /** The checkout validation's ATP copy as stored (over: its figures did not fit, no ATP rule can be read). */
+    checkoutAtp?: { bytes: number; over: boolean } | null;
   };
   queue: { cap: QueueCap; backlog: number };
   /** Last time a switch of each kind was flipped AND the simulated checkout honoured it. */
@@ -139,11 +141,17 @@ export function readiness(input: ReadinessInput): ReadinessItem[] {
   }
   const mfBytes = caches.metafield?.bytes ?? null;
   fnStatuses.push(mfBytes === null ? "ok" : headroomStatus(mfBytes, FUNCTION_LIMITS.metafieldBytes));
+  const copy = caches.checkoutAtp ?? null;
+  if (copy) fnStatuses.push(copy.over ? "fail" : headroomStatus(copy.bytes, FUNCTION_LIMITS.metafieldBytes));
   items.push({
     key: "headroom",
     label: "Function headroom",
     status: fnValues.length === 0 ? "warn" : worst(fnStatuses),
-    value: [...fnValues, `kill-switch metafield ${mfBytes === null ? "not written" : `${n(mfBytes)} B (${pct(mfBytes, FUNCTION_LIMITS.metafieldBytes)} of 10,000)`}`].join(" · "),
+    value: [
+      ...fnValues,
+      `kill-switch metafield ${mfBytes === null ? "not written" : `${n(mfBytes)} B (${pct(mfBytes, FUNCTION_LIMITS.metafieldBytes)} of 10,000)`}`,
+      ...(copy ? [`checkout ATP copy ${copy.over ? "OVER its size: no ATP figure reaches checkout (Checkout rules page)" : `${n(copy.bytes)} B (${pct(copy.bytes, FUNCTION_LIMITS.metafieldBytes)} of 10,000)`}`] : []),
+    ].join(" · "),
     detail: `Limits: ${n(FUNCTION_LIMITS.instructions)} instructions, ${n(FUNCTION_LIMITS.inputBytes)} B input, ${n(FUNCTION_LIMITS.metafieldBytes)} B per metafield read; warn above ${HEADROOM_WARN * 100}%. Instruction and input figures are the last drill's checkout-simulator p99s (QuickJS-in-Wasm proxy).`,
   });
 

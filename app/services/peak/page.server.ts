@@ -22,6 +22,7 @@ import { zonedToUtc } from "~/domain/promotions/time-admin";
 import type { AdminClient } from "../admin/client.server";
 import { dashboardClock, formatInstant } from "../dashboard.server";
 import { forShop } from "../db/scoped.server";
+import { storedCheckoutStock } from "../validation/stock.server";
 import { customizationStatus, ensureKillSwitchCustomizations, type CustomizationStatus } from "../kill-switches/customizations.server";
 import { killSwitch, republish, restoreExpiredSwitches, restoreSwitch, type FlipDeps, type FlipResult, type PropagationReceipt } from "../kill-switches/flip.server";
 import type { CheckoutProbe } from "../kill-switches/probe.server";
@@ -157,6 +158,13 @@ export async function loadPeakPage(ctx: PeakContext): Promise<PeakPage> {
   } catch {
     customizations = null;
   }
+  // The checkout validation's ATP copy (a metafield the function reads): its bytes, or over.
+  let checkoutAtp: { bytes: number; over: boolean } | null = null;
+  try {
+    checkoutAtp = await storedCheckoutStock(ctx.admin);
+  } catch {
+    checkoutAtp = null;
+  }
   const code = freezeStatus(windows, "code", now);
   const last = drills[0] ?? null;
   const items = readiness({
@@ -177,6 +185,7 @@ export async function loadPeakPage(ctx: PeakContext): Promise<PeakPage> {
       mirrorSyncedAt: lastSync?.syncedAt ?? null,
       variants,
       metafield: publishReceipt && lastPublish ? { ok: publishReceipt.ok, rev: publishReceipt.rev, bytes: publishReceipt.bytes, at: lastPublish.at } : null,
+      checkoutAtp,
     },
     queue: { cap, backlog },
     switchTests: await switchTests(prisma, shop),

@@ -22,15 +22,15 @@
  */
 import type { PrismaClient } from "@prisma/client";
 
-import { MetafieldsSet } from "../../../graphql/operations";
+import { MetafieldsSet, Validations } from "../../../graphql/operations";
 import { CHECKOUT_ATP_METAFIELD, readAtp } from "../../domain/inventory/atp-metafield";
 import { planPublication } from "../../domain/inventory/publish";
-import { atpGovernance, checkoutStock, type CheckoutStock } from "../../domain/validation/stock";
+import { atpGovernance, checkoutStock, readStoredCopy, type CheckoutStock } from "../../domain/validation/stock";
 import type { RuleSet } from "../../domain/validation/types";
 import { AdminUserErrorsError, type AdminClient } from "../admin/client.server";
 import { forShop } from "../db/scoped.server";
 import { loadPublishVariants } from "../inventory/publish.server";
-import { loadCheckoutRules, type CheckoutRules } from "./rules.server";
+import { FUNCTION_HANDLE, loadCheckoutRules, MAX_VALIDATIONS, type CheckoutRules } from "./rules.server";
 
 export type StockPublication =
   | { written: true; skus: number; bytes: number; over: boolean }
@@ -95,4 +95,14 @@ export async function computeCheckoutStock(prisma: PrismaClient, shop: string, s
     set,
     plan.writes.map((w) => ({ sku: skuOf.get(w.variantId) ?? null, figure: readAtp(w.value) })),
   );
+}
+
+/**
+ * The copy as stored on our validation (what checkout reads): SKUs carried, bytes, `over`;
+ * null without a validation or a copy. For the Peak page's function headroom.
+ */
+export async function storedCheckoutStock(admin: AdminClient): Promise<{ skus: number; bytes: number; over: boolean } | null> {
+  const data = await admin.request(Validations, { first: MAX_VALIDATIONS });
+  const ours = data.validations.nodes.find((n) => n.shopifyFunction.handle === FUNCTION_HANDLE);
+  return readStoredCopy(ours?.stock?.value);
 }
