@@ -5,9 +5,10 @@
  * statement stays inside the shop.
  */
 import type { Prisma } from "@prisma/client";
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { forShop } from "~/services/db/scoped.server";
-import { atpSql, levelAtps, type AtpRow } from "~/services/inventory/atp.server";
+import { atpRowsOf, atpSql, levelAtps, preparedAtpStatement, type AtpRow } from "~/services/inventory/atp.server";
 import { transitOutByLevel } from "~/services/inventory/mirror.server";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { LOC, OTHER_SHOP, SHOP, T0, itemId, seedLocations, seedVariants, variantId } from "./seed";
@@ -118,3 +119,73 @@ describe("the ATP statement", () => {
     await expect(levelAtps(db.prisma as never, {})).rejects.toThrow(/not made by forShop/);
   });
 });
+
+describe("the prepared statement (PostgreSQL's read path)", () => {
+  it("is named after its text, sends dates as UTC ISO strings and asks for array rows", () => {
+    const bySku = preparedAtpStatement(atpSql(SHOP, { skus: ["A-1"] }));
+    expect(bySku).toMatchObject({ rowMode: "array", values: expect.arrayContaining([SHOP, ["A-1"]]) });
+    expect(bySku.name).toMatch(/^peakguard_atp_[0-9a-f]{16}$/);
+    // Same shape, other values: the same name (one plan per connection); another shape: another name.
+    expect(preparedAtpStatement(atpSql(SHOP, { skus: ["A-2", "A-3"] })).name).toBe(bySku.name);
+    expect(preparedAtpStatement(atpSql(SHOP, { inventoryItemIds: [itemId(1)] })).name).not.toBe(bySku.name);
+    const since = new Date(Date.UTC(2026, 10, 27, 5, 0, 0, 123));
+    expect(preparedAtpStatement(atpSql(SHOP, { changedAfter: since })).values).toContain("2026-11-27T05:00:00.123Z");
+  });
+
+  it("names array rows by the result's fields, and says which column is missing", () => {
+    const fields = ["atp", "inventoryItemId", "locationId", "available", "onHand", "committed", "reserved", "incoming", "safetyStock", "damaged", "qualityControl",
+      "availableAt", "availableSource", "breakdownAt", "breakdownSource", "peakguardHolds", "sku", "variantId", "tracked", "locationName", "transitOut"].map((name) => ({ name }));
+    const [row] = atpRowsOf({ fields, rows: [[7, "item", "loc", 1, 2, 3, 4, 5, 6, 7, 8, 1000, "webhook", null, null, 9, "S", "V", true, "L", 10]] });
+    expect(row).toEqual({ atp: 7, inventoryItemId: "item", locationId: "loc", available: 1, onHand: 2, committed: 3, reserved: 4, incoming: 5, safetyStock: 6, damaged: 7,
+      qualityControl: 8, availableAt: 1000, availableSource: "webhook", breakdownAt: null, breakdownSource: null, peakguardHolds: 9, sku: "S", variantId: "V", tracked: true,
+      locationName: "L", transitOut: 10 });
+    expect(() => atpRowsOf({ fields: fields.filter((f) => f.name !== "transitOut"), rows: [] })).toThrow(/no column "transitOut"/);
+  });
+
+  it("reads through Prisma when told there is no pool", async () => {
+    const viaPrisma = await levelAtps(scoped(), { skus: ["A-4"] }, { pool: null });
+    expect(viaPrisma.map((a) => [a.sku, a.locationId, a.atp])).toEqual([
+      ["A-4", LOC.brooklyn, 6],
+      ["A-4", LOC.chicago, 2],
+    ]);
+  });
+});
+
+// The pg pool path needs a PostgreSQL server: registered when the tests run on one (TEST_DATABASE_URL).
+const POSTGRES_URL = process.env.TEST_DATABASE_URL && /^postgres(ql)?:\/\//.test(process.env.TEST_DATABASE_URL) ? process.env.TEST_DATABASE_URL : null;
+if (POSTGRES_URL) {
+  describe("levelAtps on a pg pool (PostgreSQL)", () => {
+    let pool: pg.Pool;
+    beforeAll(async () => {
+      const [{ schema }] = await db.prisma.$queryRaw<{ schema: string }[]>`SELECT current_schema()::text AS schema`;
+      pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2, options: `-c search_path="${schema}"` });
+    });
+    afterAll(async () => {
+      await pool?.end();
+    });
+
+    it("answers what the Prisma path answers, for every query shape, read after read (the plan reused)", async () => {
+      const queries = [
+        {},
+        { skus: ["A-4", "A-1", "NO-SUCH-SKU"] },
+        { skus: ["A-3"] },
+        { inventoryItemIds: [itemId(1), itemId(9)] },
+        { skus: ["A-1", "A-2"], inventoryItemIds: [itemId(2)] },
+        { changedAfter: new Date(T0.getTime() - 1) },
+        { changedAfter: new Date(T0.getTime() + 1) },
+      ];
+      // Seven reads of a shape: past PostgreSQL's five custom plans, onto the cached generic one.
+      for (let round = 0; round < 7; round += 1) {
+        for (const query of queries) {
+          const viaPool = await levelAtps(scoped(), query, { pool });
+          expect(viaPool).toEqual(await levelAtps(scoped(), query, { pool: null }));
+        }
+      }
+      const all = await levelAtps(scoped(), {}, { pool });
+      expect(all).toHaveLength(8);
+      expect(all.find((a) => a.inventoryItemId === itemId(4) && a.locationId === LOC.brooklyn)).toMatchObject({ atp: 6, terms: { inTransitOut: 2 } });
+      expect(await levelAtps(scoped(), { changedAfter: new Date(T0.getTime() + 1) }, { pool })).toEqual([]);
+      expect((await levelAtps(forShop(db.prisma, OTHER_SHOP), { skus: ["A-1"] }, { pool })).map((a) => a.atp)).toEqual([500]);
+    });
+  });
+}
