@@ -74,6 +74,14 @@ try {
   for (const [topic, s] of [...stats].sort((a, b) => b[1].wall - a[1].wall)) {
     console.log(`${topic.padEnd(28)} ${String(s.n).padStart(5)} ${(s.wall / s.n).toFixed(2).padStart(10)} ${(s.cpu / s.n).toFixed(2).padStart(10)}`);
   }
+  // What the handlers answered, per topic (first words of the outcome): "stale" is a write the mirror's guard refused.
+  const outcomes = new Map<string, number>();
+  for (const e of await prisma.webhookEvent.findMany({ select: { topic: true, outcome: true } })) {
+    const key = `${e.topic}: ${(e.outcome ?? "(none)").replace(/^available -?\d+ at \S+: /, "").split(/[;:]/)[0]}`;
+    outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+  }
+  console.log("\noutcomes:");
+  for (const [key, n] of [...outcomes].sort()) console.log(`  ${String(n).padStart(5)}  ${key}`);
   for (const [topic, byTopic] of queries) {
     const n = stats.get(topic)?.n ?? 1;
     const total = [...byTopic.values()].reduce((a, b) => a + b, 0);
