@@ -33,7 +33,7 @@ let db: TestDatabase;
 let route: typeof import("~/routes/app.checkout-rules");
 let strict: StrictTransport;
 
-async function useAdmin(calls: ExpectedCall[]) {
+async function withAdmin(calls: ExpectedCall[]) {
   strict = strictTransport(calls);
   const { adminContext } = await import("~/services/admin-context.server");
   vi.mocked(adminContext).mockResolvedValue({ shop: SHOP, session: {} as never, admin: new AdminClient(strict.transport, { sleep: async () => {} }), mode: "embedded" });
@@ -128,7 +128,7 @@ describe("GIVEN a catalogue whose figures do not fit in checkout's ATP copy", ()
   const stored = setOf([MAX]);
 
   it("WHEN an ATP rule over every SKU is saved THEN it is refused on the SKUs field with the numbers, and nothing is written to Shopify", async () => {
-    await useAdmin([readValidations(stored)]);
+    await withAdmin([readValidations(stored)]);
     const { status, body } = await post({ intent: "saveRule", revision: revisionOf(serialized(stored)), id: "stock", mode: "enforce", kind: "atp", skus: "", staleAfterSeconds: "300", whenStale: "closed" });
     expect(status).toBe(400);
     expect(body).toMatchObject({ intent: "saveRule", ok: false, formErrors: [] });
@@ -150,7 +150,7 @@ describe("GIVEN a catalogue whose figures do not fit in checkout's ATP copy", ()
 
   it("WHEN the rule names the drop's SKUs by prefix THEN it is saved and the copy written at once", async () => {
     const next = setOf([MAX, atp(["LONG-CATALOGUE-SKU-0000*"])]);
-    await useAdmin([readValidations(stored), update(next), writeCopy]);
+    await withAdmin([readValidations(stored), update(next), writeCopy]);
     const { status, body } = await post({ intent: "saveRule", revision: revisionOf(serialized(stored)), id: "stock", mode: "enforce", kind: "atp", skus: "LONG-CATALOGUE-SKU-0000*", staleAfterSeconds: "300", whenStale: "closed" });
     expect([status, body.ok, body.message, body.warnings]).toEqual([200, true, "Saved rule stock", []]);
     const value = JSON.parse((strict.calls[2]!.variables as { metafields: { value: string }[] }).metafields[0]!.value) as { t: Record<string, number> };
@@ -159,14 +159,14 @@ describe("GIVEN a catalogue whose figures do not fit in checkout's ATP copy", ()
 
   it("WHEN the over rule is turned from testing to enforced, or the set to fail closed THEN both are refused before any write", async () => {
     const testing = setOf([MAX, atp([], { mode: "test" })]);
-    await useAdmin([readValidations(testing, OVER)]);
+    await withAdmin([readValidations(testing, OVER)]);
     const enforce = await post({ intent: "setMode", revision: revisionOf(serialized(testing)), ruleId: "stock", mode: "enforce" });
     expect([enforce.status, enforce.body.ok]).toEqual([400, false]);
     expect(enforce.body.message).toMatch(/^rules\[1\]\.skus: This ATP rule governs 400 SKUs: .* checkout can carry about \d+ SKUs' stock figures \(9,000 bytes\)/);
     strict.assertDone();
 
     const enforced = setOf([MAX, atp([])]);
-    await useAdmin([readValidations(enforced, OVER)]);
+    await withAdmin([readValidations(enforced, OVER)]);
     const closed = await post({ intent: "saveSettings", revision: revisionOf(serialized(enforced)), failureMode: "closed", enabled: "on" });
     expect([closed.status, closed.body.ok]).toEqual([400, false]);
     expect(closed.body.message).toMatch(/^failureMode: Failing closed now would block every checkout: the ATP figures of 400 SKUs take [\d,]+ bytes, over the 9,000 checkout can carry, so ATP rule stock cannot be read/);
@@ -175,19 +175,19 @@ describe("GIVEN a catalogue whose figures do not fit in checkout's ATP copy", ()
   it("WHEN a save leaves the over ATP rule as it was (another rule turned off, the ATP rule to testing) THEN it is saved, with a warning", async () => {
     const enforced = setOf([MAX, atp([])], { failureMode: "closed" });
     const next = setOf([{ ...MAX, mode: "off" }, atp([])], { failureMode: "closed" });
-    await useAdmin([readValidations(enforced, OVER), update(next)]);
+    await withAdmin([readValidations(enforced, OVER), update(next)]);
     const off = await post({ intent: "setMode", revision: revisionOf(serialized(enforced)), ruleId: "max", mode: "off" });
     expect([off.status, off.body.ok, off.body.message]).toEqual([200, true, "Rule max is now off"]);
     strict.assertDone();
 
     const relaxed = setOf([MAX, atp([], { mode: "test" })], { failureMode: "closed" });
-    await useAdmin([readValidations(enforced, OVER), update(relaxed)]);
+    await withAdmin([readValidations(enforced, OVER), update(relaxed)]);
     const test = await post({ intent: "setMode", revision: revisionOf(serialized(enforced)), ruleId: "stock", mode: "test" });
     expect([test.status, test.body.ok]).toEqual([200, true]);
     strict.assertDone();
 
     // The editor's save of an unchanged over rule passes and says the copy is over.
-    await useAdmin([readValidations(enforced, OVER), update(enforced)]);
+    await withAdmin([readValidations(enforced, OVER), update(enforced)]);
     const same = await post({ intent: "saveRule", revision: revisionOf(serialized(enforced)), replacing: "stock", id: "stock", mode: "enforce", kind: "atp", skus: "", staleAfterSeconds: "300", whenStale: "closed" });
     expect([same.status, same.body.ok]).toEqual([200, true]);
     expect(same.body.warnings).toContain("Checkout cannot carry the ATP figures of every SKU the ATP rules govern (see the ATP figures card): name the drop's SKUs or prefixes in the ATP rule.");
@@ -196,7 +196,7 @@ describe("GIVEN a catalogue whose figures do not fit in checkout's ATP copy", ()
 
 describe("the page shows the copy's live state", () => {
   async function load(set: RuleSet, stock: string | null) {
-    await useAdmin([readValidations(set, stock)]);
+    await withAdmin([readValidations(set, stock)]);
     return (await (await call(route.loader, browserRequest("/app/checkout-rules"))).json()) as { atpCopy: Record<string, unknown> | null };
   }
 
@@ -233,12 +233,12 @@ describe("the page shows the copy's live state", () => {
   });
 
   it("GIVEN a stored copy THEN the Peak page's reader gets its SKUs, bytes and over flag from our validation", async () => {
-    await useAdmin([readValidations(setOf([atp([])]), OVER)]);
+    await withAdmin([readValidations(setOf([atp([])]), OVER)]);
     const { adminContext } = await import("~/services/admin-context.server");
     const { admin } = await vi.mocked(adminContext)(browserRequest("/app/peak"));
     expect(await storedCheckoutStock(admin)).toEqual({ skus: 0, bytes: OVER.length, over: true });
     strict.assertDone();
-    await useAdmin([readValidations(setOf([atp([])]), null)]);
+    await withAdmin([readValidations(setOf([atp([])]), null)]);
     expect(await storedCheckoutStock((await vi.mocked(adminContext)(browserRequest("/app/peak"))).admin)).toBeNull();
   });
 });
