@@ -42,6 +42,8 @@ describe("bench:atp at a tiny scale", () => {
         ["one SKU", 1, 3, 12, 12, 0],
         ["5-line cart", 5, 15, 12, 12, 0],
       ]);
+      // On PostgreSQL the app and the raw baseline send the same named statement; the unnamed one is timed too, for information.
+      expect(engine.read!.map((c) => c.rawUnprepared?.n ?? null)).toEqual(engine.engine === "postgres" ? [12, 12] : [null, null]);
       const holds = engine.holds!;
       expect(holds.service.succeeded).toBe(40);
       expect(holds.raw.succeeded).toBe(40);
