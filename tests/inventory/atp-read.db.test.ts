@@ -142,6 +142,13 @@ describe("the prepared statement (PostgreSQL's read path)", () => {
     expect(() => atpRowsOf({ fields: fields.filter((f) => f.name !== "transitOut"), rows: [] })).toThrow(/no column "transitOut"/);
   });
 
+  it("reads times back to the millisecond", async () => {
+    const at = new Date(Date.UTC(2026, 10, 27, 5, 59, 59, 999));
+    await scoped().inventoryLevel.updateMany({ where: { inventoryItemId: itemId(1), locationId: LOC.brooklyn }, data: { availableAt: at, breakdownAt: new Date(at.getTime() - 877) } });
+    const [level] = (await levelAtps(scoped(), { skus: ["A-1"] })).filter((a) => a.locationId === LOC.brooklyn);
+    expect([level!.availableAt, level!.breakdownAt]).toEqual(["2026-11-27T05:59:59.999Z", "2026-11-27T05:59:59.122Z"]);
+  });
+
   it("reads through Prisma when told there is no pool", async () => {
     const viaPrisma = await levelAtps(scoped(), { skus: ["A-4"] }, { pool: null });
     expect(viaPrisma.map((a) => [a.sku, a.locationId, a.atp])).toEqual([

@@ -76,8 +76,12 @@ export interface AtpRow {
 const jsonInt = (value: Prisma.Sql) =>
   Prisma.sql`(CASE WHEN jsonb_typeof(${value}) = 'number' THEN trunc((${value})::text::numeric)::int ELSE 0 END)`;
 const jsonArray = (value: Prisma.Sql) => Prisma.sql`(CASE WHEN jsonb_typeof(${value}) = 'array' THEN ${value} ELSE '[]'::jsonb END)`;
-/** Milliseconds since the epoch as a float8: a number to the driver, not a string to parse into a Date. */
-const epochMs = (column: Prisma.Sql) => Prisma.sql`(extract(epoch from ${column}) * 1000)::float8`;
+/**
+ * Milliseconds since the epoch as a float8: a number to the driver, not a string to parse into a Date.
+ * date_part is float8 arithmetic (extract is numeric: ~0.3 ms more for a cart's 1,000 times); the
+ * columns hold whole milliseconds, and round() gives back exactly those.
+ */
+const epochMs = (column: Prisma.Sql) => Prisma.sql`round(date_part('epoch', ${column}) * 1000)`;
 
 /**
  * The ATP statement. Filters combine (AND); no filter reads every active level.
