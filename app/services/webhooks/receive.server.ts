@@ -296,7 +296,9 @@ export async function webhookWorker(): Promise<WorkerHandle> {
     if (mode === "off") {
       globalThis.__peakguardWebhookWorker = { kick: () => undefined };
     } else if (mode === "thread") {
-      globalThis.__peakguardWebhookWorker = new WebhookWorkerThread(new URL(SERVER_MODULE_URL)).start();
+      globalThis.__peakguardWebhookWorker = new WebhookWorkerThread(new URL(SERVER_MODULE_URL), {
+        fallback: async () => new WebhookWorker((await import("../../db.server")).default).start(),
+      }).start();
     } else {
       const { default: prisma } = await import("../../db.server");
       globalThis.__peakguardWebhookWorker = new WebhookWorker(prisma).start();

@@ -16,7 +16,9 @@
  * there (no HTTP server, no inventory jobs, no schedulers). It opens its own database client,
  * claims in batches and processes WORKER_CONCURRENCY resources at a time; the receiving thread
  * kicks it with a message after each stored event. If the thread dies it is started again after
- * a second; events it was processing keep their lease and are claimed again when it expires.
+ * a second; events it was processing keep their lease and are claimed again when it expires. If
+ * it cannot start three times in a row (say the build it loads was replaced under the running
+ * server), this process processes instead, as in-process.
  */
 import os from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
@@ -79,36 +81,80 @@ export function isWebhookWorkerThread(): boolean {
 /** The URL of the module this code is in: in the built server, the server build's chunk. */
 export const SERVER_MODULE_URL = import.meta.url;
 
+export interface WorkerThreadOptions {
+  /**
+   * Where to process when the thread cannot start `maxStartFailures` times in a row (its module
+   * gone — a build replaced under the running server — or failing on load): the in-process
+   * worker, so stored events are still processed.
+   */
+  fallback: () => Promise<{ kick(): Promise<void> | void }>;
+  maxStartFailures?: number;
+  restartMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
 /** The receiving side's handle on the worker thread. */
 export class WebhookWorkerThread {
   private worker: Worker | null = null;
   private stopped = false;
   private kickQueued = false;
+  private startFailures = 0;
+  private fallback: Promise<{ kick(): Promise<void> | void }> | null = null;
 
-  constructor(private readonly entry: URL) {}
+  constructor(
+    private readonly entry: URL,
+    private readonly options: WorkerThreadOptions,
+  ) {}
 
   start(): this {
     this.spawn();
     return this;
   }
 
+  /** "thread", or "in-process" once it fell back. */
+  get mode(): "thread" | "in-process" {
+    return this.fallback ? "in-process" : "thread";
+  }
+
   private spawn(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.fallback) return;
+    const log = this.options.log ?? ((message, error) => console.error(message, ...(error ? [error] : [])));
     const worker = new Worker(this.entry, { workerData: { role: WEBHOOK_THREAD_ROLE } });
+    let ready = false;
     worker.unref();
-    worker.on("error", (error) => console.error("[webhooks] worker thread failed", error));
+    worker.on("message", (message) => {
+      if (message === "ready") {
+        ready = true;
+        this.startFailures = 0;
+      }
+    });
+    worker.on("error", (error) => log("[webhooks] worker thread failed", error));
     worker.on("exit", (code) => {
       if (this.worker === worker) this.worker = null;
-      if (!this.stopped) {
-        console.error(`[webhooks] worker thread exited (${code}); starting it again in 1 s`);
-        setTimeout(() => this.spawn(), 1_000).unref();
+      if (this.stopped) return;
+      if (!ready) this.startFailures += 1;
+      if (this.startFailures >= (this.options.maxStartFailures ?? 3)) {
+        log(`[webhooks] the worker thread could not start ${this.startFailures} times in a row (${this.entry.href}): processing in this process instead`);
+        this.fallback = this.options.fallback();
+        this.fallback.then(
+          (inProcess) => inProcess.kick(),
+          (error: unknown) => log("[webhooks] the in-process worker did not start either", error),
+        );
+        return;
       }
+      const restartMs = this.options.restartMs ?? 1_000;
+      log(`[webhooks] worker thread exited (${code}); starting it again in ${restartMs} ms`);
+      setTimeout(() => this.spawn(), restartMs).unref();
     });
     this.worker = worker;
   }
 
-  /** Tells the thread there is work; kicks within one tick are one message. */
+  /** Tells the worker there is work; kicks within one tick are one message. */
   kick(): void {
+    if (this.fallback) {
+      void this.fallback.then((inProcess) => inProcess.kick());
+      return;
+    }
     if (this.kickQueued) return;
     this.kickQueued = true;
     queueMicrotask(() => {
@@ -137,4 +183,5 @@ export async function runWebhookWorkerThread(): Promise<void> {
   parentPort?.on("message", (message) => {
     if (message === "kick") void worker.kick();
   });
+  parentPort?.postMessage("ready");
 }
