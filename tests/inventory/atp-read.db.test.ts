@@ -164,7 +164,8 @@ if (POSTGRES_URL) {
   describe("levelAtps on a pg pool (PostgreSQL)", () => {
     let pool: pg.Pool;
     beforeAll(async () => {
-      const [{ schema }] = await db.prisma.$queryRaw<{ schema: string }[]>`SELECT current_schema()::text AS schema`;
+      const [row] = await db.prisma.$queryRaw<{ schema: string }[]>`SELECT current_schema()::text AS schema`;
+      const schema = row!.schema;
       pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2, options: `-c search_path="${schema}"` });
     });
     afterAll(async () => {
