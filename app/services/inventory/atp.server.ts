@@ -5,10 +5,11 @@
  * `npm run bench:atp`.
  *
  * One round trip: `atpSql` is a single statement (levels ⋈ variant ⋈ item ⋈
- * location, plus the units on ready-to-ship transfers per level), run with
- * `$queryRaw`. Prisma's model API would take five queries and compile each one;
- * at checkout that compile cost is most of the read. Raw SQL is not scoped by
- * forShop, so the statement names the shop in every table it reads (shopOf).
+ * location, plus the units on ready-to-ship transfers per level). Prisma's model
+ * API would take five queries and compile each one. On PostgreSQL it is sent as a
+ * named statement on the webhook receiver's pg pool (the plan cached per
+ * connection), on PGlite with the forShop client's `$queryRaw`. Raw SQL is not
+ * scoped by forShop, so the statement names the shop in every table it reads (shopOf).
  *
  * The statement also computes `atp` in SQL — the same formula as computeAtp —
  * so the two are tested against each other (tests/inventory/atp-read.db.test.ts)
@@ -303,6 +304,9 @@ export interface AtpReadOptions {
 /**
  * ATP of every active level (optionally of some items, of some SKUs, or changed
  * since an instant), ordered by item then location. `db` is a forShop client.
+ * On PostgreSQL the read goes through the pool, outside any transaction of the
+ * caller's: it sees committed rows only (no caller reads inside one today; pass
+ * `{ pool: null }` to read through `db`).
  */
 export async function levelAtps(db: ShopDb, query: AtpQuery = {}, options: AtpReadOptions = {}): Promise<LevelAtp[]> {
   if (query.inventoryItemIds?.length === 0 || query.skus?.length === 0) return [];
