@@ -6,7 +6,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { HANDLERS } from "~/services/webhooks/handlers.server";
 import type { HandlerContext } from "~/services/webhooks/handler-types";
-import { claimDueEvents, processDueEvents } from "~/services/webhooks/processor.server";
+import { CLEANUP_DELAY_MS, recordUninstall } from "~/services/compliance.server";
+import { claimDueEvents, processDueEvents, WebhookWorker } from "~/services/webhooks/processor.server";
 import pg from "pg";
 import { receiveWebhookWith, receivingPool, StoreBatcher, storeWebhookEvent, storeWebhookEvents, verifyWebhook, type EventToStore } from "~/services/webhooks/receive.server";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
@@ -291,4 +292,22 @@ describe("the receiving path's own pool", () => {
       }
     });
   }
+});
+
+describe("the worker loop", () => {
+  it("looks for due shop cleanups at most once per cleanupEveryMs, not on every idle turn", async () => {
+    await recordUninstall(db.prisma, SHOP, at(0));
+    await recordUninstall(db.prisma, OTHER_SHOP, at(0));
+    let now = at(CLEANUP_DELAY_MS);
+    const worker = new WebhookWorker(db.prisma, { now: () => now, cleanupEveryMs: 30_000 });
+    await worker.kick(); // the first turn looks: both shops' cleanups are due
+    expect(await db.prisma.shopCleanup.count({ where: { doneAt: null } })).toBe(0);
+    await recordUninstall(db.prisma, SHOP, at(0)); // due again at once
+    now = at(CLEANUP_DELAY_MS + 29_000);
+    await worker.kick();
+    expect(await db.prisma.shopCleanup.count({ where: { doneAt: null } })).toBe(1); // not looked for yet
+    now = at(CLEANUP_DELAY_MS + 30_000);
+    await worker.kick();
+    expect(await db.prisma.shopCleanup.count({ where: { doneAt: null } })).toBe(0);
+  });
 });

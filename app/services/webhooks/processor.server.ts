@@ -232,9 +232,12 @@ export class WebhookWorker {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
 
+  private lastCleanup = Number.NEGATIVE_INFINITY;
+
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly options: ProcessOptions & { pollMs?: number; onError?: (error: unknown) => void } = {},
+    /** cleanupEveryMs: how often, at most, due shop cleanups (48 h after an uninstall) are looked for (30 s). */
+    private readonly options: ProcessOptions & { pollMs?: number; cleanupEveryMs?: number; onError?: (error: unknown) => void } = {},
   ) {}
 
   start(): this {
@@ -264,7 +267,11 @@ export class WebhookWorker {
           const report = await processDueEvents(this.prisma, this.options);
           if (report.processed + report.retrying + report.dead > 0) this.again = true;
         } while (this.again);
-        await runDueCleanups(this.prisma, (this.options.now ?? (() => new Date()))());
+        const now = (this.options.now ?? (() => new Date()))();
+        if (now.getTime() - this.lastCleanup >= (this.options.cleanupEveryMs ?? 30_000)) {
+          this.lastCleanup = now.getTime();
+          await runDueCleanups(this.prisma, now);
+        }
       } catch (error) {
         (this.options.onError ?? ((e) => console.error("[webhooks] worker error", e)))(error);
       } finally {
