@@ -1,0 +1,156 @@
+/**
+ * Cart availability for the storefront: "how many of each of these SKUs can I promise
+ * now", one row per SKU, before the shopper reaches checkout (GET /api/availability
+ * through the app proxy; taking units is the hold API's).
+ *
+ * One statement (`availabilitySql`): atpSql (atp.server.ts) by SKUs — the same levels,
+ * the same formula, not a second copy of it — grouped by SKU, with the locations
+ * joined for which sell online. Per SKU it returns:
+ *   - `available`: the publisher's rule for a variant's `total` (app/domain/inventory/publish.ts,
+ *     figureOf): ATP summed over the active locations that fulfil online orders, a
+ *     negative location counting 0 (it cannot take units from another location).
+ *   - `byLocation`: those online locations' ids and their ATP as it is — a negative stays
+ *     negative here and the SKU is flagged `negative` (never hidden, never clamped).
+ *   - `asOf`: the oldest as-of among the terms of those levels (computeAtp's asOf per level:
+ *     the older of the `available` figure and the full read), over all its levels when none
+ *     sells online — ms since the epoch.
+ *   - `duplicate`: the SKU is on more than one inventory item. A hold refuses such a SKU, so
+ *     it promises 0 (`available` 0, flagged); byLocation still shows the levels.
+ * A SKU with no active level in the mirror is `unknown`, not 0.
+ *
+ * Sent like levelAtps: a named (prepared) statement on the webhook receiver's pg pool on
+ * PostgreSQL (preparedAtpStatement, rows as arrays), the forShop client's $queryRaw on PGlite.
+ * Shop-scoped: atpSql names the shop in every table it reads, and so does the join here.
+ */
+import { Prisma } from "@prisma/client";
+import { shopOf, type ShopDb } from "../db/scoped.server";
+import { receivingPool } from "../webhooks/receive.server";
+import { atpSql, preparedAtpStatement, type AtpReadOptions, type PreparingPool } from "./atp.server";
+
+/** At most this many SKUs per read (a drop page or a cart; a bigger cart asks twice). */
+export const MAX_AVAILABILITY_SKUS = 100;
+/** Shopify's SKU is at most 255 characters. */
+export const MAX_SKU_LENGTH = 255;
+
+export interface SkuAvailability {
+  sku: string;
+  /** Units promisable now: Σ over online locations of max(0, ATP). 0 for a duplicate SKU. */
+  available: number;
+  /** Online locations (ids, ascending) and their ATP, negatives as they are. */
+  byLocation: { locationIds: string[]; atp: number[] };
+  /** Some online location has a negative ATP (oversold there; it counts 0 in `available`). */
+  negative: boolean;
+  /** The SKU is on more than one inventory item: not promisable (holds refuse it). */
+  duplicate: boolean;
+  /** Oldest as-of of the figures, ms since the epoch. */
+  asOf: number;
+}
+
+export interface CartAvailability {
+  /** In the order asked, each SKU once. */
+  items: SkuAvailability[];
+  /** SKUs asked for with no active level in the mirror, in the order asked. */
+  unknown: string[];
+}
+
+export type SkuCheck = { ok: true; skus: string[] } | { ok: false; code: "no_skus" | "too_many_skus" | "invalid_sku"; message: string };
+
+/** The SKUs of a request: trimmed, each once (first occurrence kept), 1..100, each 1..255 characters. */
+export function checkSkus(input: readonly unknown[]): SkuCheck {
+  const skus: string[] = [];
+  const seen = new Set<string>();
+  for (const [i, raw] of input.entries()) {
+    const sku = typeof raw === "string" ? raw.trim() : null;
+    if (sku === null) return { ok: false, code: "invalid_sku", message: `SKU ${i + 1} is not a string: ${JSON.stringify(raw)}` };
+    if (sku === "") return { ok: false, code: "invalid_sku", message: `SKU ${i + 1} is empty` };
+    if (sku.length > MAX_SKU_LENGTH) return { ok: false, code: "invalid_sku", message: `SKU ${i + 1} is ${sku.length} characters; a SKU has at most ${MAX_SKU_LENGTH}` };
+    if (!seen.has(sku)) {
+      seen.add(sku);
+      skus.push(sku);
+    }
+  }
+  if (skus.length === 0) return { ok: false, code: "no_skus", message: "No SKUs given: name 1 to 100 SKUs" };
+  if (skus.length > MAX_AVAILABILITY_SKUS) {
+    return { ok: false, code: "too_many_skus", message: `${skus.length} distinct SKUs given; at most ${MAX_AVAILABILITY_SKUS} per request` };
+  }
+  return { ok: true, skus };
+}
+
+/** One row of availabilitySql. */
+export interface AvailabilityRow {
+  sku: string;
+  items: number;
+  total: number;
+  locationIds: string[];
+  atps: number[];
+  negative: boolean;
+  /** ms since the epoch */
+  asOf: number;
+}
+
+/** The statement: one row per SKU that has an active level (skus already checked). */
+export function availabilitySql(shop: string, skus: readonly string[]): Prisma.Sql {
+  const online = Prisma.sql`COALESCE(loc."isActive" AND loc."fulfillsOnlineOrders" AND loc."deletedAt" IS NULL, false)`;
+  const levelAsOf = Prisma.sql`LEAST(a."availableAt", COALESCE(a."breakdownAt", a."availableAt"))`;
+  return Prisma.sql`
+WITH a AS (${atpSql(shop, { skus: [...skus] })}
+)
+SELECT a.sku AS "sku",
+       count(DISTINCT a."inventoryItemId")::int AS "items",
+       COALESCE(sum(GREATEST(0, a.atp)) FILTER (WHERE ${online}), 0)::int AS "total",
+       COALESCE(array_agg(a."locationId" ORDER BY a."locationId", a."inventoryItemId") FILTER (WHERE ${online}), '{}')::text[] AS "locationIds",
+       COALESCE(array_agg(a.atp ORDER BY a."locationId", a."inventoryItemId") FILTER (WHERE ${online}), '{}')::int[] AS "atps",
+       COALESCE(bool_or(a.atp < 0) FILTER (WHERE ${online}), false) AS "negative",
+       COALESCE(min(${levelAsOf}) FILTER (WHERE ${online}), min(${levelAsOf})) AS "asOf"
+  FROM a
+  LEFT JOIN "Location" loc ON loc."shop" = ${shop} AND loc."id" = a."locationId"
+ GROUP BY a.sku`;
+}
+
+/** Rows of the prepared statement (arrays, columns in `fields`) → AvailabilityRow. */
+export function availabilityRowsOf(result: { rows: unknown[][]; fields: { name: string }[] }): AvailabilityRow[] {
+  const at = new Map(result.fields.map((f, i) => [f.name, i]));
+  const col = (name: keyof AvailabilityRow) => {
+    const i = at.get(name);
+    if (i === undefined) throw new Error(`Availability statement: no column "${name}" in its result`);
+    return i;
+  };
+  const c = { sku: col("sku"), items: col("items"), total: col("total"), locationIds: col("locationIds"), atps: col("atps"), negative: col("negative"), asOf: col("asOf") };
+  return result.rows.map((r) => ({
+    sku: r[c.sku] as string,
+    items: r[c.items] as number,
+    total: r[c.total] as number,
+    locationIds: r[c.locationIds] as string[],
+    atps: r[c.atps] as number[],
+    negative: r[c.negative] as boolean,
+    asOf: Number(r[c.asOf]),
+  }));
+}
+
+/** Availability of these SKUs (at most 100, see checkSkus; bad input throws its message). `db` is a forShop client. */
+export async function cartAvailability(db: ShopDb, skus: readonly unknown[], options: AtpReadOptions = {}): Promise<CartAvailability> {
+  const checked = checkSkus(skus);
+  if (!checked.ok) throw new Error(`cartAvailability: ${checked.message}`);
+  const sql = availabilitySql(shopOf(db), checked.skus);
+  const pool = options.pool === undefined ? (receivingPool() as unknown as PreparingPool | null) : options.pool;
+  const rows = pool ? availabilityRowsOf(await pool.query(preparedAtpStatement(sql))) : await db.$queryRaw<AvailabilityRow[]>(sql);
+  const bySku = new Map(rows.map((r) => [r.sku, r]));
+  const result: CartAvailability = { items: [], unknown: [] };
+  for (const sku of checked.skus) {
+    const row = bySku.get(sku);
+    if (!row) {
+      result.unknown.push(sku);
+      continue;
+    }
+    const duplicate = row.items > 1;
+    result.items.push({
+      sku,
+      available: duplicate ? 0 : row.total,
+      byLocation: { locationIds: row.locationIds, atp: row.atps },
+      negative: row.negative,
+      duplicate,
+      asOf: Number(row.asOf),
+    });
+  }
+  return result;
+}
