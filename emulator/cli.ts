@@ -31,6 +31,7 @@ const { values } = parseArgs({
     "reorder-window-ms": { type: "string" },
     "webhook-delay-ms": { type: "string" },
     "time-scale": { type: "string" },
+    "retry-jitter": { type: "string" },
     subscriptions: { type: "string" },
     "all-topics": { type: "boolean", default: false },
     "demo-seed": { type: "string" },
@@ -61,6 +62,7 @@ const usage = `Usage: npx tsx emulator/cli.ts --app-url URL --api-secret SECRET 
   --reorder-window-ms N       random extra delay per delivery (reordering)
   --webhook-delay-ms N        base delay before a delivery
   --time-scale X              retry backoff scale (1 = Shopify's ~4 h schedule)
+  --retry-jitter J            each retry wait times a random 1 ± J (0..1; default 0 = lockstep)
   --subscriptions FILE        deliver only the topics this shopify.app.toml subscribes to
                               (default: ./shopify.app.toml when present)
   --all-topics                deliver every topic, ignoring any shopify.app.toml
@@ -70,6 +72,12 @@ function number(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got "${value}"`);
+  return n;
+}
+
+function fraction(flag: string, value: string): number {
+  const n = number(flag, value) as number;
+  if (n < 0 || n > 1) throw new Error(`--${flag} must be between 0 and 1, got ${value}`);
   return n;
 }
 
@@ -135,6 +143,7 @@ async function main(): Promise<void> {
       ...(values["reorder-window-ms"] !== undefined ? { reorderWindowMs: number("reorder-window-ms", values["reorder-window-ms"]) } : {}),
       ...(values["webhook-delay-ms"] !== undefined ? { delayMs: number("webhook-delay-ms", values["webhook-delay-ms"]) } : {}),
       ...(values["time-scale"] !== undefined ? { timeScale: number("time-scale", values["time-scale"]) } : {}),
+      ...(values["retry-jitter"] !== undefined ? { retryJitter: fraction("retry-jitter", values["retry-jitter"]) } : {}),
     },
   });
   console.log(`Shopify store emulator (Admin API ${API_VERSION}) for ${emulator.store.shop.myshopifyDomain}`);
