@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "InventoryLevel" ADD COLUMN     "availableTriggeredAt" TIMESTAMP(3);
+
