@@ -23,7 +23,10 @@
  * Shop-scoped: atpSql names the shop in every table it reads, and so does the join here.
  */
 import { Prisma } from "@prisma/client";
-import { shopOf, type ShopDb } from "../db/scoped.server";
+import { ageOf, DEFAULT_STALENESS } from "../../domain/inventory/staleness";
+import { numericId } from "../../domain/routing/config";
+import { forShop, shopOf, type ShopDb } from "../db/scoped.server";
+import type { ApiDeps } from "../reservations/api.server";
 import { receivingPool } from "../webhooks/receive.server";
 import { atpSql, preparedAtpStatement, type AtpReadOptions, type PreparingPool } from "./atp.server";
 
@@ -153,4 +156,50 @@ export async function cartAvailability(db: ShopDb, skus: readonly unknown[], opt
     });
   }
   return result;
+}
+
+/* ------------------------------------------------------- storefront API --- */
+
+/** A figure older than this is `stale` in the storefront's answer (the admin's staleness budget: DEFAULT_STALENESS). */
+export const AVAILABILITY_STALENESS = DEFAULT_STALENESS;
+
+function problem(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+/**
+ * GET /api/availability?skus=A,B,… — through Shopify's app proxy, authenticated as the
+ * reservations API is (appProxyIdentity: the shop from the signed query). Answers
+ *   { asOf, items: [{ sku, available, byLocation, stale, negative, duplicate, asOf }], unknown: [...] }
+ * asOf (top level): the oldest of the items' as-of, ISO UTC (null when none is known).
+ * byLocation: online location numeric id → ATP, negatives as they are (`negative` flags them;
+ * `available` counts them 0). stale: older than AVAILABILITY_STALENESS.staleMs (24 h).
+ * `skus` may repeat (skus=A&skus=B) and be comma-separated; 400 names what is wrong with it.
+ */
+export async function availabilityResponse(deps: ApiDeps, request: Request, options: AtpReadOptions = {}): Promise<Response> {
+  if (request.method !== "GET") return problem(405, "method_not_allowed", `${request.method} is not allowed here; GET /api/availability?skus=…`);
+  const who = await deps.authenticate(request);
+  const params = new URL(request.url).searchParams.getAll("skus");
+  if (params.length === 0) return problem(400, "skus_required", "Name the SKUs: ?skus=SKU-1,SKU-2 (1 to 100)");
+  const checked = checkSkus(params.flatMap((p) => p.split(",")));
+  if (!checked.ok) return problem(400, checked.code, checked.message);
+  const result = await cartAvailability(forShop(deps.prisma, who.shop), checked.skus, options);
+  const now = (deps.now ?? (() => new Date()))().getTime();
+  const oldest = result.items.length > 0 ? Math.min(...result.items.map((i) => i.asOf)) : null;
+  return Response.json(
+    {
+      asOf: oldest === null ? null : new Date(oldest).toISOString(),
+      items: result.items.map((i) => ({
+        sku: i.sku,
+        available: i.available,
+        byLocation: Object.fromEntries(i.byLocation.locationIds.map((id, n) => [numericId(id), i.byLocation.atp[n]])),
+        stale: ageOf(i.asOf, now, AVAILABILITY_STALENESS).freshness === "stale",
+        negative: i.negative,
+        duplicate: i.duplicate,
+        asOf: new Date(i.asOf).toISOString(),
+      })),
+      unknown: result.unknown,
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
