@@ -38,12 +38,14 @@ describe("bench:atp at a tiny scale", () => {
     expect(report.engines.map((e) => e.engine)).toEqual(postgresUrl ? ["postgres", "pglite"] : ["pglite"]);
     for (const engine of report.engines) {
       expect(engine.levels).toBe(120 * 3);
-      expect(engine.read!.map((c) => [c.label, c.skusPerRead, c.levelsPerRead, c.app.n, c.raw.n, c.mismatches])).toEqual([
-        ["one SKU", 1, 3, 12, 12, 0],
-        ["5-line cart", 5, 15, 12, 12, 0],
+      // One SKU and the cart through the storefront's read (one row per SKU); the cart's detailed per-level read for information.
+      expect(engine.read!.map((c) => [c.label, c.path, c.target, c.skusPerRead, c.levelsPerRead, c.rowsPerRead, c.app.n, c.raw.n, c.mismatches])).toEqual([
+        ["one SKU", "cartAvailability", true, 1, 3, 1, 12, 12, 0],
+        ["5-line cart", "cartAvailability", true, 5, 15, 5, 12, 12, 0],
+        ["5-line cart, detailed levels", "levelAtps", false, 5, 15, 15, 12, 12, 0],
       ]);
       // On PostgreSQL the app and the raw baseline send the same named statement; the unnamed one is timed too, for information.
-      expect(engine.read!.map((c) => c.rawUnprepared?.n ?? null)).toEqual(engine.engine === "postgres" ? [12, 12] : [null, null]);
+      expect(engine.read!.map((c) => c.rawUnprepared?.n ?? null)).toEqual(engine.engine === "postgres" ? [12, 12, 12] : [null, null, null]);
       const holds = engine.holds!;
       expect(holds.service.succeeded).toBe(40);
       expect(holds.raw.succeeded).toBe(40);
@@ -64,7 +66,7 @@ describe("bench:atp at a tiny scale", () => {
     expect(report.goals).toHaveLength(postgresUrl ? 7 : 0);
     const text = formatReport(report);
     expect(text).toMatch(/load average before/);
-    expect(text).toMatch(/5-line cart/);
+    expect(text).toMatch(/5-line cart, detailed levels\s+levelAtps \(information\)/);
     if (postgresUrl) expect(text).toMatch(/(met|NOT met): holds on PostgreSQL/);
   }, 300_000);
 
