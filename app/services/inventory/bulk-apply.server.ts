@@ -212,9 +212,11 @@ export class BulkApplier {
     const updated = levels.map((r) => r.updatedAt);
     // One statement: a read at least as new as the stored `available` replaces the figures; an older one
     // only re-confirms the stored figures (syncedAt). Applied ⇔ the row's availableAt is now the read's.
+    // A read has no trigger time: availableTriggeredAt becomes null (EXCLUDED's), so it ranks last in its
+    // second against webhooks, as writeLevelRead (mirror.server.ts, writeAvailable's ordering rule).
     const fresh = Prisma.sql`"InventoryLevel"."availableAt" <= EXCLUDED."availableAt"`;
     const take = (column: string) => Prisma.sql`${Prisma.raw(`"${column}"`)} = CASE WHEN ${fresh} THEN EXCLUDED.${Prisma.raw(`"${column}"`)} ELSE "InventoryLevel".${Prisma.raw(`"${column}"`)} END`;
-    const columns = ["available", "onHand", "committed", "reserved", "incoming", "safetyStock", "damaged", "qualityControl", "availableSource", "breakdownAt", "breakdownSource", "active", "changedAt", "availableAt"];
+    const columns = ["available", "onHand", "committed", "reserved", "incoming", "safetyStock", "damaged", "qualityControl", "availableSource", "breakdownAt", "breakdownSource", "active", "changedAt", "availableAt", "availableTriggeredAt"];
     const applied = await tx.$queryRaw<{ n: number }[]>`
       WITH u AS (
         SELECT * FROM unnest(${itemIds}::text[], ${locationIds}::text[], ${q.map((x) => x.available)}::int[], ${q.map((x) => x.on_hand)}::int[],

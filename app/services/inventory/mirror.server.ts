@@ -189,12 +189,18 @@ function quantityColumns(q: NamedQuantities) {
 
 type LevelDb = Pick<ShopDb, "inventoryLevel">;
 
-/** A full read: applied when at least as new as the stored `available`. */
+/**
+ * A full read (reconcile, GraphQL): applied when its `updatedAt` is at least as new as the
+ * stored `availableAt` — so a read of the same second as a stored webhook replaces it (a read
+ * ranks last in its second; see writeAvailable for the whole ordering rule).
+ */
 export async function writeLevelRead(db: LevelDb, shop: string, read: LevelRead, source: FigureSource, now: Date): Promise<ApplyOutcome> {
   const key = { inventoryItemId: read.inventoryItemId, locationId: read.locationId };
   const data = {
     ...quantityColumns(read.quantities),
     availableAt: read.updatedAt,
+    // A full read has no trigger time: it ranks last in its second (see writeAvailable).
+    availableTriggeredAt: null,
     availableSource: source,
     breakdownAt: read.updatedAt,
     breakdownSource: source,
@@ -218,34 +224,61 @@ export interface AvailableUpdate {
   inventoryItemId: string;
   locationId: string;
   available: number;
+  /** The payload's `updated_at` (one-second resolution). */
   updatedAt: Date;
+  /** X-Shopify-Triggered-At (sub-second), else the time we received the event (the handler's occurredAt). */
+  triggeredAt: Date;
 }
 
-/** inventory_levels/update|connect payload: `available` only. */
-export function availableFromWebhook(payload: unknown): AvailableUpdate {
+/** inventory_levels/update|connect payload: `available` only, with the event's trigger time. */
+export function availableFromWebhook(payload: unknown, triggeredAt: Date): AvailableUpdate {
   const body = asObject(payload, "inventory_level");
   const item = optionalGid(body.inventory_item_id, "InventoryItem");
   const location = optionalGid(body.location_id, "Location");
   if (!item || !location) throw new PayloadError(`inventory_level: "inventory_item_id" and "location_id" are required`);
   const available = typeof body.available === "number" && Number.isInteger(body.available) ? body.available : null;
   if (available === null) throw new PayloadError(`inventory_level ${item} at ${location}: "available" is ${JSON.stringify(body.available)}`);
-  return { inventoryItemId: item, locationId: location, available, updatedAt: requiredDate(body, "updated_at", "inventory_level") };
+  if (Number.isNaN(triggeredAt.getTime())) throw new PayloadError(`inventory_level ${item} at ${location}: the trigger time is not a valid date`);
+  return { inventoryItemId: item, locationId: location, available, updatedAt: requiredDate(body, "updated_at", "inventory_level"), triggeredAt };
 }
 
-/** A webhook's `available`: applied when strictly newer; a new level knows only `available`. */
-export async function writeAvailable(db: LevelDb, shop: string, update: AvailableUpdate, source: FigureSource, now: Date): Promise<ApplyOutcome> {
-  const key = { inventoryItemId: update.inventoryItemId, locationId: update.locationId };
-  const data = { available: update.available, availableAt: update.updatedAt, availableSource: source, active: true, changedAt: now };
-  const updated = await db.inventoryLevel.updateMany({ where: { ...key, availableAt: { lt: update.updatedAt } }, data });
-  if (updated.count > 0) return "applied";
-  if ((await db.inventoryLevel.count({ where: key })) > 0) return "stale";
-  try {
-    await db.inventoryLevel.create({ data: { shop, ...key, ...data } });
-    return "applied";
-  } catch (error) {
-    if (isUniqueViolation(error)) return "stale";
-    throw error;
-  }
+/**
+ * A webhook's `available`. The ordering rule for a level's `available` — a total order on
+ * (updated_at, triggered_at):
+ * - a later `updated_at` second wins, whatever the trigger times;
+ * - within one `updated_at` second (Shopify's REST `updated_at` has one-second resolution, so
+ *   a drop updates a level several times in one second), the later X-Shopify-Triggered-At wins;
+ *   an equal pair is the same event delivered again and changes nothing ("stale");
+ * - a full read (reconcile, GraphQL) has no trigger time: it is stored with a null
+ *   availableTriggeredAt and ranks last in its second — a webhook of the same second as a
+ *   stored read is stale, and a read of the same second as a stored webhook replaces it
+ *   (writeLevelRead's `≤`; the bulk reconcile's writer does the same). A read is taken after
+ *   the changes it reflects, so an event of its second is usually already in it; a later change
+ *   of that very second is corrected by the next event or reconcile.
+ * - without an X-Shopify-Triggered-At header the processor passes the time we received the
+ *   event (stored with it, so retries keep it): later than the real trigger time, so such an
+ *   event ranks as if it happened when it reached us.
+ * One statement decides (no read-then-write): an INSERT … ON CONFLICT DO UPDATE … WHERE the
+ * incoming pair is later. On PostgreSQL a concurrent writer of the same level waits for the row
+ * lock and the condition is evaluated against the committed row, so 8 workers delivering one
+ * level's events in any interleaving leave the latest; a level not mirrored yet is created by
+ * whichever writer comes first and the others are ordered against it. Raw SQL is not scoped by
+ * forShop: the statement names the shop.
+ */
+export async function writeAvailable(db: Pick<ShopDb, "$queryRaw">, shop: string, update: AvailableUpdate, source: FigureSource, now: Date): Promise<ApplyOutcome> {
+  const rows = await db.$queryRaw<{ applied: number }[]>`
+    INSERT INTO "InventoryLevel" ("shop", "inventoryItemId", "locationId", "available", "availableAt", "availableTriggeredAt",
+                                  "availableSource", "active", "changedAt", "syncedAt")
+    VALUES (${shop}, ${update.inventoryItemId}, ${update.locationId}, ${update.available}, ${update.updatedAt}, ${update.triggeredAt},
+            ${source}, true, ${now}, ${now})
+    ON CONFLICT ("shop", "inventoryItemId", "locationId") DO UPDATE SET
+      "available" = EXCLUDED."available", "availableAt" = EXCLUDED."availableAt", "availableTriggeredAt" = EXCLUDED."availableTriggeredAt",
+      "availableSource" = EXCLUDED."availableSource", "active" = true, "changedAt" = EXCLUDED."changedAt", "syncedAt" = EXCLUDED."syncedAt"
+    -- A null stored trigger time (a full read) fails the comparison: a read ranks last in its second.
+    WHERE "InventoryLevel"."availableAt" < EXCLUDED."availableAt"
+       OR ("InventoryLevel"."availableAt" = EXCLUDED."availableAt" AND "InventoryLevel"."availableTriggeredAt" < EXCLUDED."availableTriggeredAt")
+    RETURNING 1 AS applied`;
+  return rows.length > 0 ? "applied" : "stale";
 }
 
 /** inventory_levels/disconnect: the item is no longer stocked there. */

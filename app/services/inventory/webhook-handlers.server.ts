@@ -40,8 +40,9 @@ type InventoryTopic =
   | "locations/activate" | "locations/deactivate" | "bulk_operations/finish";
 
 const item: Handler = async ({ db, shop, payload }) => `inventory item: ${await writeItem(db, shop, itemFromWebhook(payload), "webhook")}`;
-const level: Handler = async ({ db, shop, payload, now }) => {
-  const update = availableFromWebhook(payload);
+const level: Handler = async ({ db, shop, payload, occurredAt, now }) => {
+  // occurredAt: X-Shopify-Triggered-At, else the time we received the event — orders same-second updates.
+  const update = availableFromWebhook(payload, occurredAt);
   return `available ${update.available} at ${update.locationId}: ${await writeAvailable(db, shop, update, "webhook", now)}`;
 };
 const location: Handler = async ({ db, shop, payload }) => `location: ${await writeLocation(db, shop, locationFromWebhook(payload), "webhook")}`;
