@@ -78,7 +78,7 @@ function compare(app: string[], raw: string[]): string | null {
 type LevelRow = { inventoryItemId: string; locationId: string; atp: number };
 const levelLines = (rows: LevelRow[]) => rows.map((r) => `${r.inventoryItemId} at ${r.locationId}: ATP ${Number(r.atp)}`);
 const availabilityLines = (rows: { sku: string; total: number; locationIds: string[]; atps: number[] }[]) =>
-  rows.map((r) => `${r.sku}: ${r.total} [${r.locationIds.map((l, i) => `${l}=${r.atps[i]}`).join(" ")}]`).sort();
+  rows.map((r) => `${r.sku}: ${r.total} [${r.locationIds.map((l, i) => `${l}=${r.atps[i]}`).sort().join(" ")}]`).sort();
 
 function levelsReader(db: BenchDatabase, shop: string): Reader {
   const timed = async (run: () => Promise<LevelRow[]>): Promise<Answer> => {

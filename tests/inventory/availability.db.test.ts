@@ -141,8 +141,8 @@ describe("checkSkus and the statement", () => {
     const a = preparedAtpStatement(availabilitySql(SHOP, ["A-1"]));
     expect(a.name).toBe(preparedAtpStatement(availabilitySql(SHOP, ["A-2", "A-3"])).name);
     expect(a.text).toMatch(/GROUP BY a\.sku/);
-    const fields = ["asOf", "sku", "items", "total", "locationIds", "atps", "negative"].map((name) => ({ name }));
-    expect(availabilityRowsOf({ fields, rows: [["1000", "S", 1, 3, ["L"], [3], false]] })).toEqual([{ asOf: 1000, sku: "S", items: 1, total: 3, locationIds: ["L"], atps: [3], negative: false }]);
+    const fields = ["asOf", "sku", "duplicate", "total", "locationIds", "atps", "negative"].map((name) => ({ name }));
+    expect(availabilityRowsOf({ fields, rows: [["1000", "S", false, 3, ["L"], [3], false]] })).toEqual([{ asOf: 1000, sku: "S", duplicate: false, total: 3, locationIds: ["L"], atps: [3], negative: false }]);
     expect(() => availabilityRowsOf({ fields: fields.slice(1), rows: [] })).toThrow(/no column "asOf"/);
   });
 });
