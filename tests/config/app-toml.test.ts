@@ -73,3 +73,21 @@ describe("shopify.app.toml", () => {
     }
   });
 });
+
+describe("app proxy", () => {
+  const proxy = (parse(tomlText) as { app_proxy?: { url: string; subpath: string; prefix: string } }).app_proxy;
+
+  // Shopify forwards https://<shop>/<prefix>/<subpath>/<rest> to <url>/<rest>.
+  const routeFileForProxied = (rest: string) => {
+    const forwarded = `${new URL(proxy!.url).pathname.replace(/\/+$/, "")}/${rest}`;
+    return path.join(ROOT, "app/routes", `${forwarded.replace(/^\//, "").split("/").join(".")}.tsx`);
+  };
+
+  it("is configured under /apps/peakguard", () => {
+    expect(proxy).toMatchObject({ prefix: "apps", subpath: "peakguard" });
+  });
+
+  it.each(["reservations", "availability"])("forwards /apps/peakguard/%s to a route of the app", (rest) => {
+    expect(fs.existsSync(routeFileForProxied(rest)), routeFileForProxied(rest)).toBe(true);
+  });
+});
