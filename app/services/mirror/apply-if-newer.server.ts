@@ -4,7 +4,30 @@
  * an old payload after a newer one. A row is written only when the incoming
  * `updated_at` is strictly newer than the one stored; an older or equal one is
  * reported as "stale" and changes nothing. Same-second ties are left to the
- * reconcile job (Shopify's timestamps have one-second resolution).
+ * reconcile job (Shopify's REST timestamps have one-second resolution).
+ *
+ * Inventory levels do not use this: their `available` is a counter a drop moves
+ * several times a second, it is ATP, and a same-second update dropped until the
+ * reconcile is an oversell — so writeAvailable (inventory/mirror.server.ts) breaks
+ * the tie by X-Shopify-Triggered-At (the later-triggered event of a second wins).
+ * The records written here keep the strict rule, because a same-second tie costs
+ * no decision:
+ * - orders: what the app decides on (paid, cancelled, fulfilled, refunded,
+ *   reservations to authorize or release) comes from the order state machine
+ *   (domain/orders), not from the Order row: every event is recorded once per
+ *   (order, event key), its fact merged with equal times applying (facts.ts), and
+ *   the state moves only along ORDER_TRANSITIONS rows — a stale Order row loses no
+ *   transition. The Order row and its lines are a display copy (the order page);
+ *   a same-second snapshot it skipped is corrected by the next update or reconcile.
+ * - products, customers, locations, inventory items: edited by people, rarely
+ *   twice in one second; the reconcile corrects a skipped same-second edit.
+ * - transfers and shipments: the levels they move are re-read in full by their
+ *   handlers, but the units on a transfer ready to ship (in_transit_out) come from
+ *   the transfer row. Two events of one transfer in one second (an API flow adding
+ *   items and marking it ready at once) keep the first processed until the next
+ *   event or reconcile: the remaining exposure, not fixed here.
+ * Adopting the tie-break here would need a trigger-time column per table and the
+ * handlers' occurredAt passed through (the transfers first, if that exposure shows).
  */
 import { Prisma } from "@prisma/client";
 
