@@ -183,7 +183,7 @@ async function main(): Promise<number> {
       topics: subscribedTopics(),
       injectDrops: config.injectDrops,
       drainTimeoutMs: number("drain-timeout", values["drain-timeout"]) * 1000,
-      checkout: values["no-checkout"] ? null : { intervalMs: number("checkout-interval-ms", values["checkout-interval-ms"]), functions: ["payment-kill-switch", "delivery-kill-switch", "promotion-stacking", "checkout-validation"] },
+      checkout: values["no-checkout"] ? null : { intervalMs: number("checkout-interval-ms", values["checkout-interval-ms"]), functions: ["payment-kill-switch", "delivery-kill-switch", "promotion-stacking", "checkout-validation", "location-routing"] },
       atpRead: await atpReader(),
       log,
     });

@@ -1,9 +1,13 @@
 /**
  * The drill's checkout sampler, in a worker thread (its own event loop, the same two cores):
- * a store built from the drill's seed with the kill-switch metafield at a typical peak state,
- * and a three-line cart checked out through the checkout simulator, one function at a time,
- * every `intervalMs`, until the parent posts "stop". It answers with wall-time and
- * instruction summaries per function.
+ * a store built from the drill's seed and set up as the app sets one up for a drop
+ * (checkout-setup.ts: kill switches at a typical peak state, an automatic app discount with
+ * 20 promotions, a validation with the drop's rules and ATP copy, the routing config and ATP
+ * metafields), and a drop cart (the drop SKU plus two other lines, a signed-in VIP shipping to
+ * New York) checked out through the checkout simulator, one function at a time, every
+ * `intervalMs`, until the parent posts "stop". It answers with wall-time and instruction
+ * summaries per function. A function that did not run is reported "not measured" with the
+ * simulator's reason; a run whose status is not ok counts as an error.
  *
  * Wall time here is the simulator's: building the input from the store, running the bundle in
  * QuickJS-in-Wasm, applying the output. It shows our functions' cost under load on this
@@ -11,39 +15,23 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { buildFunction, listFunctionExtensions, type FunctionExtension } from "../../functions/build";
-import { simulateCheckout } from "../../emulator/checkout/run";
 import { targetInfo } from "../../emulator/checkout/input";
-import { AdminApi } from "../../emulator/graphql";
 import type { SeedFile } from "../../emulator/model";
-import { Store } from "../../emulator/store";
 import { summarize } from "../../app/domain/peak/drill";
-import { typicalKillSwitches } from "../../app/domain/kill-switches/bench-states";
-import { KILL_SWITCH_KEY, KILL_SWITCH_NAMESPACE, KILL_SWITCH_TYPE } from "../../app/domain/kill-switches/format";
-import { serializeKillSwitches } from "../../app/domain/kill-switches/serialize";
+import { checkoutWith, setupDropStore } from "./checkout-setup";
 
-/** Functions that read only the shop's kill-switch metafield: they run without an owner's configuration. */
-const SELF_CONFIGURED = ["payment-kill-switch", "delivery-kill-switch"];
+/** The app's checkout clock heartbeat re-confirms the ATP copy every minute. */
+const STOCK_REFRESH_MS = 60_000;
 
 const { seed, intervalMs, functions } = workerData as { seed: SeedFile; intervalMs: number; functions: string[] };
 
 async function main(): Promise<void> {
-  const store = new Store({ seed });
-  const api = new AdminApi(store);
-  const shopId = `gid://shopify/Shop/${seed.shop.id}`;
-  api.handle({
-    query: "mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { message } } }",
-    variables: { m: [{ ownerId: shopId, namespace: KILL_SWITCH_NAMESPACE, key: KILL_SWITCH_KEY, type: KILL_SWITCH_TYPE, value: serializeKillSwitches(typicalKillSwitches()) }] },
-  });
+  const drop = await setupDropStore(seed);
+  const { store, cart } = drop;
+  let stockAt = Date.now();
   const all = await listFunctionExtensions();
   const chosen: FunctionExtension[] = all.filter((e) => functions.includes(e.handle) && e.targets.some((t) => targetInfo(t.target)));
   for (const extension of chosen) await buildFunction(extension);
-  const skus = seed.products.flatMap((p) => p.variants.map((v) => v.sku)).filter((s): s is string => !!s).slice(0, 3);
-  const cart = {
-    lines: skus.map((sku, i) => ({ sku, quantity: 1 + i })),
-    address: { countryCode: "US", provinceCode: "NY", city: "Brooklyn", zip: "11201", address1: "100 Water St" },
-    market: { handle: "us" },
-    buyerJourneyStep: "CHECKOUT_COMPLETION",
-  };
   const samples = new Map(chosen.map((e) => [e.handle, { wall: [] as number[], instructions: [] as number[], inputBytes: [] as number[], errors: 0, note: undefined as string | undefined }]));
   let stop = false;
   parentPort?.on("message", (message) => {
@@ -51,14 +39,15 @@ async function main(): Promise<void> {
   });
   // Bounded by the parent: it posts "stop" at the end of the load and terminates us after.
   while (!stop) {
+    if (Date.now() - stockAt >= STOCK_REFRESH_MS) {
+      await drop.refreshDropStock();
+      stockAt = Date.now();
+    }
     for (const extension of chosen) {
       const sample = samples.get(extension.handle)!;
       const t0 = performance.now();
       try {
-        // Ours need no owner configuration: forced. Others run only for the owners the store has
-        // (their input queries need the owner's metafields).
-        const force = SELF_CONFIGURED.includes(extension.handle) ? [extension.handle] : [];
-        const result = await simulateCheckout({ cart, store, extensions: [extension], functions: force });
+        const result = await checkoutWith(store, cart, extension);
         if (result.runs.length === 0) {
           sample.note = result.skipped[0]?.reason ?? "did not run";
           continue;

@@ -270,6 +270,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
   const fetchLog = instrumentFetch(appUrl, options.injectDrops ?? 0);
   let app: AppUnderDrill | null = null;
   let worker: Worker | null = null;
+  let workerAnswer: Promise<DrillResults["checkout"]> | null = null;
   try {
     app = await options.startApp({ port, emulatorUrl: emulator.url, accessToken, apiSecret, shop });
     log(`app under drill on ${app.url}; emulator on ${emulator.url}`);
@@ -305,6 +306,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
         execArgv: ["--import", "tsx"],
       });
       worker.on("error", (error) => notes.push(`checkout worker: ${error.message}`));
+      // Its one answer: the samples after "stop", or at once when its setup failed (error).
+      const w = worker;
+      workerAnswer = new Promise((resolve) => {
+        w.once("message", (message: { checkout: DrillResults["checkout"]; error?: string }) => {
+          if (message.error) notes.push(`checkout sampler: ${message.error}`);
+          resolve(message.checkout);
+        });
+      });
     }
 
     const cpuBefore = app.cpu?.() ?? null;
@@ -403,14 +412,18 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
     let checkout: DrillResults["checkout"] = [];
     if (worker) {
       const w = worker;
-      checkout = await new Promise<DrillResults["checkout"]>((resolve) => {
-        const timer = setTimeout(() => resolve([]), 30_000);
-        w.once("message", (message: { checkout: DrillResults["checkout"] }) => {
-          clearTimeout(timer);
-          resolve(message.checkout);
-        });
-        w.postMessage("stop");
-      });
+      w.postMessage("stop");
+      let timer: NodeJS.Timeout | undefined;
+      checkout = await Promise.race([
+        workerAnswer ?? Promise.resolve([]),
+        new Promise<DrillResults["checkout"]>((resolve) => {
+          timer = setTimeout(() => {
+            notes.push("checkout sampler: no answer 30 s after stop");
+            resolve([]);
+          }, 30_000);
+        }),
+      ]);
+      clearTimeout(timer);
       await w.terminate();
       worker = null;
     }
