@@ -3,11 +3,11 @@
  * (app/routes/api.availability.tsx) with a real app-proxy signature over the whole query
  * (skus included) checked by the library (testConfig), the shop taken from the signature.
  */
-import { createHmac } from "node:crypto";
 import { LogSeverity } from "@shopify/shopify-api";
-import { API_SECRET_KEY, setUpValidSession, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { setUpValidSession, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { forShop } from "~/services/db/scoped.server";
+import { signedProxyQuery } from "../helpers/app-proxy";
 import type { TestDatabase } from "../helpers/db";
 import { closeTestDatabase, installTestDatabase } from "../routes/support";
 import { LOC, itemId, seedLocations, seedVariants } from "./seed";
@@ -48,18 +48,7 @@ beforeEach(async () => {
 
 /** A GET as the app proxy forwards it: every query parameter (skus too) signed, as Shopify does. */
 function proxied(skus: string[] | null, init: { shop?: string; tamper?: boolean; method?: string } = {}): Request {
-  const query: [string, string][] = [
-    ["shop", init.shop ?? TEST_SHOP],
-    ["path_prefix", "/apps/peakguard"],
-    ["timestamp", String(Math.floor(Date.now() / 1000))],
-    ["logged_in_customer_id", ""],
-    ...(skus ?? []).map((s): [string, string] => ["skus", s]),
-  ];
-  const grouped = new Map<string, string[]>();
-  for (const [k, v] of query) grouped.set(k, [...(grouped.get(k) ?? []), v]);
-  const message = [...grouped.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v.join(",")}`).join("");
-  const signature = createHmac("sha256", API_SECRET_KEY).update(message).digest("hex");
-  const params = new URLSearchParams([...query, ["signature", init.tamper ? signature.replace(/^./, (c) => (c === "0" ? "1" : "0")) : signature]]);
+  const params = signedProxyQuery({ shop: init.shop, tamper: init.tamper, extra: (skus ?? []).map((s): [string, string] => ["skus", s]) });
   return new Request(`https://peakguard.test/api/availability?${params}`, { method: init.method ?? "GET" });
 }
 

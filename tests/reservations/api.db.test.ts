@@ -3,12 +3,12 @@
  * route modules (app/routes/api.reservations*.tsx) with a real app-proxy signature
  * checked by the library (testConfig), the shop taken from the signed query.
  */
-import { createHmac } from "node:crypto";
 import { LogSeverity } from "@shopify/shopify-api";
-import { API_SECRET_KEY, setUpValidSession, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { setUpValidSession, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { forShop } from "~/services/db/scoped.server";
 import { RESERVATION_ATTRIBUTE, onOrderEvent, reservationIdsOf } from "~/services/reservations/api.server";
+import { signedProxyQuery } from "../helpers/app-proxy";
 import type { TestDatabase } from "../helpers/db";
 import { closeTestDatabase, installTestDatabase } from "../routes/support";
 import { LOC, seedLocations, seedVariants } from "../inventory/seed";
@@ -44,15 +44,7 @@ beforeEach(async () => {
 
 /** A request as the app proxy forwards it: shop, timestamp, customer and the signature over them. */
 function proxied(path: string, init: { method?: string; body?: unknown; key?: string | null; shop?: string; customer?: string; tamper?: boolean } = {}): Request {
-  const query: Record<string, string> = {
-    shop: init.shop ?? TEST_SHOP,
-    path_prefix: "/apps/peakguard",
-    timestamp: String(Math.floor(Date.now() / 1000)),
-    logged_in_customer_id: init.customer ?? "",
-  };
-  const message = Object.keys(query).sort().map((k) => `${k}=${query[k]}`).join("");
-  const signature = createHmac("sha256", API_SECRET_KEY).update(message).digest("hex");
-  const params = new URLSearchParams({ ...query, signature: init.tamper ? signature.replace(/^./, (c) => (c === "0" ? "1" : "0")) : signature });
+  const params = signedProxyQuery({ shop: init.shop, customer: init.customer, tamper: init.tamper });
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (init.key !== null) headers["Idempotency-Key"] = init.key ?? `key-${Math.random().toString(36).slice(2, 12)}`;
   return new Request(`https://peakguard.test${path}?${params}`, {
