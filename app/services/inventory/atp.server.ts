@@ -82,7 +82,55 @@ const jsonArray = (value: Prisma.Sql) => Prisma.sql`(CASE WHEN jsonb_typeof(${va
  * date_part is float8 arithmetic (extract is numeric: ~0.3 ms more for a cart's 1,000 times); the
  * columns hold whole milliseconds, and round() gives back exactly those.
  */
-const epochMs = (column: Prisma.Sql) => Prisma.sql`round(date_part('epoch', ${column}) * 1000)`;
+export const epochMs = (column: Prisma.Sql) => Prisma.sql`round(date_part('epoch', ${column}) * 1000)`;
+
+/**
+ * in_transit_out per item and origin location, for the items `itemIds` (a one-column SELECT):
+ * transitOutByLevel (mirror.server.ts) in SQL — per transfer line ready to ship,
+ * `quantity − max(shipped, Σ its shipments' lines)`, at least 0, summed. Columns item, loc, units (bigint).
+ * Shared by atpSql and the storefront's availabilitySql.
+ */
+export function transitOutSql(shop: string, itemIds: Prisma.Sql): Prisma.Sql {
+  const e = Prisma.sql`e`;
+  return Prisma.sql`
+    SELECT ${e}->>'inventoryItemId' AS item, t."originLocationId" AS loc,
+         sum(GREATEST(0, ${jsonInt(Prisma.sql`${e}->'quantity'`)} - GREATEST(${jsonInt(Prisma.sql`${e}->'shipped'`)}, COALESCE((
+           SELECT sum(${jsonInt(Prisma.sql`se->'quantity'`)})
+             FROM "InventoryTransfer" s CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`s."lines"`)}) se
+            WHERE s."shop" = ${shop} AND s."kind" = 'shipment' AND s."transferId" = t."id" AND s."deletedAt" IS NULL
+              AND s."status" NOT IN ('DRAFT', 'OTHER') AND jsonb_typeof(se) = 'object' AND se->>'inventoryItemId' = ${e}->>'inventoryItemId'), 0)))) AS units
+    FROM "InventoryTransfer" t CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`t."lines"`)}) ${e}
+   WHERE t."shop" = ${shop} AND t."kind" = 'transfer' AND t."status" = ANY(${TRANSIT_OUT_STATUSES}::text[])
+     AND t."deletedAt" IS NULL AND t."originLocationId" IS NOT NULL
+     AND jsonb_typeof(${e}) = 'object' AND jsonb_typeof(${e}->'inventoryItemId') = 'string'
+     AND ${e}->>'inventoryItemId' IN (${itemIds})
+   GROUP BY 1, 2`;
+}
+
+/**
+ * The inventory items that may carry one of `skus` (column id, each once): an item whose variant
+ * has the SKU, or whose own SKU it is (an item without a variant). The caller keeps the items
+ * whose SKU — the variant's, else the item's — is one of them.
+ */
+export function skuItemsSql(shop: string, skus: string[]): Prisma.Sql {
+  return Prisma.sql`SELECT "inventoryItemId" AS id FROM "Variant" WHERE "shop" = ${shop} AND "sku" = ANY(${skus}::text[]) AND "inventoryItemId" IS NOT NULL
+      UNION SELECT "id" FROM "InventoryItem" WHERE "shop" = ${shop} AND "sku" = ANY(${skus}::text[])`;
+}
+
+/**
+ * computeAtp's formula in SQL for the level row aliased `alias` (its quantity columns) and
+ * `units` (the level's transitOutSql units, NULL for none): on_hand derived from `available`
+ * when the full read is older; in_transit_out capped at committed and taken out of it.
+ * One copy, used by atpSql and availabilitySql.
+ */
+export function atpFormula(alias: string, units: Prisma.Sql): Prisma.Sql {
+  const c = (name: string) => Prisma.raw(`${alias}."${name}"`);
+  const inOut = Prisma.sql`LEAST(GREATEST(0, COALESCE(${units}, 0)), GREATEST(0, ${c("committed")}))::int`;
+  const onHand = Prisma.sql`CASE WHEN ${c("breakdownAt")} IS NULL OR ${c("availableAt")} > ${c("breakdownAt")}
+              THEN ${c("available")} + ${c("committed")} + ${c("reserved")} + ${c("damaged")} + ${c("qualityControl")} + ${c("safetyStock")}
+              ELSE ${c("onHand")} END`;
+  return Prisma.sql`((${onHand}) - (${c("committed")} - ${inOut} + ${c("reserved")} + ${c("damaged")} + ${c("qualityControl")} + ${c("peakguardHolds")}) - ${inOut} + ${c("incoming")} - ${c("safetyStock")})::int`;
+}
 
 /**
  * The ATP statement. Filters combine (AND); no filter reads every active level.
@@ -98,14 +146,12 @@ const epochMs = (column: Prisma.Sql) => Prisma.sql`round(date_part('epoch', ${co
  * at committed and taken out of it.
  */
 export function atpSql(shop: string, query: AtpQuery = {}): Prisma.Sql {
-  const e = Prisma.sql`e`;
   const levelFilters: Prisma.Sql[] = [Prisma.sql`l."shop" = ${shop}`, Prisma.sql`l."active"`];
   if (query.changedAfter) levelFilters.push(Prisma.sql`l."changedAt" > ${query.changedAfter}`);
 
   let keys: Prisma.Sql | null = null;
   if (query.skus) {
-    keys = Prisma.sql`SELECT "inventoryItemId" AS id FROM "Variant" WHERE "shop" = ${shop} AND "sku" = ANY(${query.skus}::text[]) AND "inventoryItemId" IS NOT NULL
-      UNION SELECT "id" FROM "InventoryItem" WHERE "shop" = ${shop} AND "sku" = ANY(${query.skus}::text[])`;
+    keys = skuItemsSql(shop, query.skus);
     if (query.inventoryItemIds) keys = Prisma.sql`SELECT id FROM (${keys}) k WHERE id = ANY(${query.inventoryItemIds}::text[])`;
   } else if (query.inventoryItemIds) {
     keys = Prisma.sql`SELECT DISTINCT unnest(${query.inventoryItemIds}::text[]) AS id`;
@@ -132,25 +178,10 @@ export function atpSql(shop: string, query: AtpQuery = {}): Prisma.Sql {
 
   return Prisma.sql`
 WITH ${keys ? Prisma.sql`k AS MATERIALIZED (${keys}), ` : Prisma.empty}lv AS (${lv}
-), tout AS (
-  SELECT ${e}->>'inventoryItemId' AS item, t."originLocationId" AS loc,
-         sum(GREATEST(0, ${jsonInt(Prisma.sql`${e}->'quantity'`)} - GREATEST(${jsonInt(Prisma.sql`${e}->'shipped'`)}, COALESCE((
-           SELECT sum(${jsonInt(Prisma.sql`se->'quantity'`)})
-             FROM "InventoryTransfer" s CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`s."lines"`)}) se
-            WHERE s."shop" = ${shop} AND s."kind" = 'shipment' AND s."transferId" = t."id" AND s."deletedAt" IS NULL
-              AND s."status" NOT IN ('DRAFT', 'OTHER') AND jsonb_typeof(se) = 'object' AND se->>'inventoryItemId' = ${e}->>'inventoryItemId'), 0)))) AS units
-    FROM "InventoryTransfer" t CROSS JOIN LATERAL jsonb_array_elements(${jsonArray(Prisma.sql`t."lines"`)}) ${e}
-   WHERE t."shop" = ${shop} AND t."kind" = 'transfer' AND t."status" = ANY(${TRANSIT_OUT_STATUSES}::text[])
-     AND t."deletedAt" IS NULL AND t."originLocationId" IS NOT NULL
-     AND jsonb_typeof(${e}) = 'object' AND jsonb_typeof(${e}->'inventoryItemId') = 'string'
-     AND ${e}->>'inventoryItemId' IN (${keys ? Prisma.sql`SELECT id FROM k` : Prisma.sql`SELECT "inventoryItemId" FROM lv`})
-   GROUP BY 1, 2
+), tout AS (${transitOutSql(shop, keys ? Prisma.sql`SELECT id FROM k` : Prisma.sql`SELECT "inventoryItemId" FROM lv`)}
 ), j AS (
   SELECT lv.*, loc."name" AS "locationName", COALESCE(tout.units, 0)::int AS "transitOut",
-         CASE WHEN lv."breakdownAt" IS NULL OR lv."availableAt" > lv."breakdownAt"
-              THEN lv."available" + lv."committed" + lv."reserved" + lv."damaged" + lv."qualityControl" + lv."safetyStock"
-              ELSE lv."onHand" END AS on_hand,
-         LEAST(GREATEST(0, COALESCE(tout.units, 0)), GREATEST(0, lv."committed"))::int AS in_out
+         ${atpFormula("lv", Prisma.sql`tout.units`)} AS atp
     FROM lv
     LEFT JOIN "Location" loc ON loc."shop" = ${shop} AND loc."id" = lv."locationId"
     LEFT JOIN tout ON tout.item = lv."inventoryItemId" AND tout.loc = lv."locationId"
@@ -159,7 +190,7 @@ SELECT "inventoryItemId", "locationId", "available", "onHand", "committed", "res
        "qualityControl", ${epochMs(Prisma.sql`"availableAt"`)} AS "availableAt", "availableSource",
        ${epochMs(Prisma.sql`"breakdownAt"`)} AS "breakdownAt", "breakdownSource", "peakguardHolds", sku AS "sku",
        variant_id AS "variantId", "tracked", "locationName", "transitOut",
-       (on_hand - ("committed" - in_out + "reserved" + "damaged" + "qualityControl" + "peakguardHolds") - in_out + "incoming" - "safetyStock")::int AS "atp"
+       atp AS "atp"
   FROM j
  ORDER BY "inventoryItemId", "locationId"`;
 }

@@ -28,7 +28,7 @@ import { numericId } from "../../domain/routing/config";
 import { forShop, shopOf, type ShopDb } from "../db/scoped.server";
 import type { ApiDeps } from "../reservations/api.server";
 import { receivingPool } from "../webhooks/receive.server";
-import { atpSql, preparedAtpStatement, type AtpReadOptions, type PreparingPool } from "./atp.server";
+import { atpFormula, epochMs, preparedAtpStatement, skuItemsSql, transitOutSql, type AtpReadOptions, type PreparingPool } from "./atp.server";
 
 /** At most this many SKUs per read (a drop page or a cart; a bigger cart asks twice). */
 export const MAX_AVAILABILITY_SKUS = 100;
@@ -102,8 +102,21 @@ export interface AvailabilityRow {
 export function availabilitySql(shop: string, skus: readonly string[]): Prisma.Sql {
   const online = Prisma.sql`COALESCE(loc."isActive" AND loc."fulfillsOnlineOrders" AND loc."deletedAt" IS NULL, false)`;
   const levelAsOf = Prisma.sql`LEAST(a."availableAt", COALESCE(a."breakdownAt", a."availableAt"))`;
+  const asked = [...skus];
   return Prisma.sql`
-WITH a AS (${atpSql(shop, { skus: [...skus] })}
+WITH k AS MATERIALIZED (${skuItemsSql(shop, asked)}
+), m AS (
+  SELECT k.id AS item, COALESCE(v."sku", i."sku") AS sku
+    FROM k
+    LEFT JOIN LATERAL (SELECT "sku" FROM "Variant" WHERE "shop" = ${shop} AND "inventoryItemId" = k.id ORDER BY "id" LIMIT 1) v ON true
+    LEFT JOIN "InventoryItem" i ON i."shop" = ${shop} AND i."id" = k.id
+), tout AS (${transitOutSql(shop, Prisma.sql`SELECT id FROM k`)}
+), a AS (
+  SELECT m.sku, l."inventoryItemId", l."locationId", l."availableAt", l."breakdownAt", ${atpFormula("l", Prisma.sql`tout.units`)} AS atp
+    FROM m
+    JOIN "InventoryLevel" l ON l."shop" = ${shop} AND l."inventoryItemId" = m.item AND l."active"
+    LEFT JOIN tout ON tout.item = l."inventoryItemId" AND tout.loc = l."locationId"
+   WHERE m.sku = ANY(${asked}::text[])
 )
 SELECT a.sku AS "sku",
        min(a."inventoryItemId") <> max(a."inventoryItemId") AS "duplicate",
@@ -111,7 +124,7 @@ SELECT a.sku AS "sku",
        COALESCE(array_agg(a."locationId") FILTER (WHERE ${online}), '{}')::text[] AS "locationIds",
        COALESCE(array_agg(a.atp) FILTER (WHERE ${online}), '{}')::int[] AS "atps",
        COALESCE(bool_or(a.atp < 0) FILTER (WHERE ${online}), false) AS "negative",
-       COALESCE(min(${levelAsOf}) FILTER (WHERE ${online}), min(${levelAsOf})) AS "asOf"
+       ${epochMs(Prisma.sql`COALESCE(min(${levelAsOf}) FILTER (WHERE ${online}), min(${levelAsOf}))`)} AS "asOf"
   FROM a
   LEFT JOIN "Location" loc ON loc."shop" = ${shop} AND loc."id" = a."locationId"
  GROUP BY a.sku`;
