@@ -145,6 +145,16 @@ describe("checkSkus and the statement", () => {
     expect(availabilityRowsOf({ fields, rows: [["1000", "S", false, 3, ["L"], [3], false]] })).toEqual([{ asOf: 1000, sku: "S", duplicate: false, total: 3, locationIds: ["L"], atps: [3], negative: false }]);
     expect(() => availabilityRowsOf({ fields: fields.slice(1), rows: [] })).toThrow(/no column "asOf"/);
   });
+
+  it("reads only level columns in the key of InventoryLevel_atp_read_idx (an index-only scan, no heap page per level)", async () => {
+    const [index] = await db.prisma.$queryRaw<{ indexdef: string }[]>`SELECT indexdef FROM pg_indexes WHERE indexname = 'InventoryLevel_atp_read_idx'`;
+    expect(index, "the migration creates InventoryLevel_atp_read_idx").toBeDefined();
+    // "CREATE INDEX … USING btree (shop, \"inventoryItemId\", active, …)": lower-case names unquoted
+    const keyColumns = new Set(index!.indexdef.replace(/^[^(]*\(|\)$/g, "").split(",").map((c) => c.trim().replace(/^"|"$/g, "")));
+    const read = new Set([...availabilitySql(SHOP, ["A-1"]).text.matchAll(/\bl\."(\w+)"/g)].map((m) => m[1]));
+    expect([...read].sort()).toEqual(expect.arrayContaining(["active", "available", "committed", "inventoryItemId", "locationId", "onHand", "peakguardHolds", "shop"]));
+    expect([...read].filter((c) => !keyColumns.has(c))).toEqual([]);
+  });
 });
 
 // The pg pool path needs a PostgreSQL server: registered when the tests run on one (TEST_DATABASE_URL).

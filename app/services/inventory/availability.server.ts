@@ -3,9 +3,11 @@
  * now", one row per SKU, before the shopper reaches checkout (GET /api/availability
  * through the app proxy; taking units is the hold API's).
  *
- * One statement (`availabilitySql`): atpSql (atp.server.ts) by SKUs — the same levels,
- * the same formula, not a second copy of it — grouped by SKU, with the locations
- * joined for which sell online. Per SKU it returns:
+ * One statement (`availabilitySql`), leaner than atpSql (atp.server.ts) but built from its
+ * parts — the same items for the SKUs (skuItemsSql), the same in-transit-out (transitOutSql),
+ * the same formula (atpFormula), not second copies — reading only the level columns the
+ * formula needs (all in the key of InventoryLevel_atp_read_idx: an index-only scan, no heap
+ * page per level), grouped by SKU, with the locations joined for which sell online. Per SKU it returns:
  *   - `available`: the publisher's rule for a variant's `total` (app/domain/inventory/publish.ts,
  *     figureOf): ATP summed over the active locations that fulfil online orders, a
  *     negative location counting 0 (it cannot take units from another location).
