@@ -6,7 +6,7 @@
 import type { Prisma } from "@prisma/client";
 import type { ShopDb } from "../db/scoped.server";
 import { parseMoney } from "../../domain/money";
-import { applyIfNewer, mirrorDelegate, type ApplyOutcome } from "./apply-if-newer.server";
+import { applyIfNewer, isUniqueViolation, mirrorDelegate, type ApplyOutcome } from "./apply-if-newer.server";
 import type { MirrorSource } from "./catalog.server";
 import {
   asArray,
@@ -148,28 +148,49 @@ export function orderFromGraphQL(node: OrderNode): OrderRecord {
 
 /** Writes the order and replaces its lines, unless a newer version is already stored. */
 export async function writeOrder(db: ShopDb, shop: string, record: OrderRecord, source: MirrorSource): Promise<ApplyOutcome> {
-  return db.$transaction(async (tx) => {
-    const outcome = await applyIfNewer(mirrorDelegate(tx.order), { shop, id: record.id }, record.updatedAt, {
-      name: record.name,
-      customerId: record.customerId,
-      email: record.email,
-      phone: record.phone,
-      financialStatus: record.financialStatus,
-      fulfillmentStatus: record.fulfillmentStatus,
-      cancelledAt: record.cancelledAt,
-      currencyCode: record.currencyCode,
-      totalCents: record.totalCents,
-      shopifyCreatedAt: record.createdAt,
-      source,
-    } satisfies Prisma.OrderUncheckedUpdateManyInput);
-    if (outcome === "stale") return outcome;
+  return db.$transaction((tx) => writeOrderIn(tx as unknown as ShopDb, shop, record, source));
+}
+
+/**
+ * writeOrder inside a transaction the caller holds (the orders/* handler). The apply-if-newer
+ * rule (mirror/apply-if-newer.server.ts) spelled out here so that a row just created skips the
+ * delete of its lines: it has none (OrderLine rows go with their Order, on delete cascade).
+ */
+export async function writeOrderIn(tx: ShopDb, shop: string, record: OrderRecord, source: MirrorSource): Promise<ApplyOutcome> {
+  const key = { shop, id: record.id };
+  const row = {
+    name: record.name,
+    customerId: record.customerId,
+    email: record.email,
+    phone: record.phone,
+    financialStatus: record.financialStatus,
+    fulfillmentStatus: record.fulfillmentStatus,
+    cancelledAt: record.cancelledAt,
+    currencyCode: record.currencyCode,
+    totalCents: record.totalCents,
+    shopifyCreatedAt: record.createdAt,
+    shopifyUpdatedAt: record.updatedAt,
+    source,
+  } satisfies Prisma.OrderUncheckedUpdateManyInput;
+  const updated = await tx.order.updateMany({ where: { ...key, shopifyUpdatedAt: { lt: record.updatedAt } }, data: row });
+  if (updated.count > 0) {
     await tx.orderLine.deleteMany({ where: { orderId: record.id } });
-    if (record.lines.length > 0) {
-      await tx.orderLine.createMany({ data: record.lines.map((line) => ({ shop, orderId: record.id, ...line })) });
+  } else {
+    if ((await tx.order.count({ where: key })) > 0) return "stale";
+    try {
+      await tx.order.create({ data: { ...row, ...key } });
+    } catch (error) {
+      // A concurrent delivery created the row first (as in applyIfNewer). On PostgreSQL the
+      // transaction is now aborted: a caller writing more in it fails and the processor retries.
+      if (isUniqueViolation(error)) return "stale";
+      throw error;
     }
-    if (record.customer) await writeCustomerWith(tx, shop, record.customer, source);
-    return outcome;
-  });
+  }
+  if (record.lines.length > 0) {
+    await tx.orderLine.createMany({ data: record.lines.map((line) => ({ shop, orderId: record.id, ...line })) });
+  }
+  if (record.customer) await writeCustomerWith(tx, shop, record.customer, source);
+  return "applied";
 }
 
 type CustomerWriter = Pick<ShopDb, "customer">;

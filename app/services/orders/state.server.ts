@@ -7,7 +7,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import { applyOrderEvent, INITIAL_MACHINE, replayOf, type ApplyResult, type StepRecord } from "../../domain/orders/apply";
-import { compensationRule, compensationSettled } from "../../domain/orders/compensation";
+import { COMPENSATIONS, compensationRule, compensationSettled } from "../../domain/orders/compensation";
 import type { OrderFacts } from "../../domain/orders/facts";
 import { ORDER_STATES, type OrderState } from "../../domain/orders/machine";
 import type { ShopDb } from "../db/scoped.server";
@@ -47,13 +47,25 @@ export async function loadMachine(db: ShopDb, orderId: string) {
   return { row, machine: { state: row.state, facts: row.facts as unknown as OrderFacts } };
 }
 
-/** Applies one event to its order (or returns the stored result of its earlier delivery). */
+/** Applies one event to its order (or returns the stored result of its earlier delivery), in a transaction of its own. */
 export async function recordOrderEvent(db: ShopDb, shop: string, input: RecordedEvent): Promise<ApplyResult> {
+  return db.$transaction((tx) => recordOrderEventIn(tx as unknown as ShopDb, shop, input));
+}
+
+/** The states some compensation rule settles in: in any other state there is nothing to settle, and no query is made. */
+const SETTLING_STATES: ReadonlySet<OrderState> = new Set(COMPENSATIONS.flatMap((rule) => rule.settlesIn));
+
+/**
+ * recordOrderEvent inside a transaction the caller holds (the orders/* handler writes the
+ * mirror, the state machine and the promotion uses of one event in one transaction).
+ * `tx` must be a transaction: the state row and the transition are written together.
+ */
+export async function recordOrderEventIn(tx: ShopDb, shop: string, input: RecordedEvent): Promise<ApplyResult> {
   const { event } = input;
-  const prior = await db.orderTransition.findFirst({ where: { orderId: event.orderId, eventKey: input.eventKey } });
+  const prior = await tx.orderTransition.findFirst({ where: { orderId: event.orderId, eventKey: input.eventKey } });
   if (prior) return replayOf(storedResult(prior));
 
-  const loaded = await loadMachine(db, event.orderId);
+  const loaded = await loadMachine(tx, event.orderId);
   const current = loaded?.machine ?? INITIAL_MACHINE;
   const orderName = event.orderName ?? loaded?.row.orderName ?? event.orderId.split("/").pop() ?? event.orderId;
   const { next, result } = applyOrderEvent(orderName.startsWith("#") ? orderName : `#${orderName}`, current, {
@@ -76,35 +88,33 @@ export async function recordOrderEvent(db: ShopDb, shop: string, input: Recorded
   };
 
   try {
-    await db.$transaction(async (tx) => {
-      if (loaded) {
-        const { count } = await tx.orderState.updateMany({ where: { orderId: event.orderId, updatedAt: loaded.row.updatedAt }, data: stateData });
-        if (count === 0) throw new OrderStateConflict(`order ${event.orderId} changed while ${input.source} was applied; the event is retried`);
-      } else {
-        await tx.orderState.create({ data: { shop, orderId: event.orderId, ...stateData } });
-      }
-      await tx.orderTransition.create({
-        data: {
-          shop,
-          orderId: event.orderId,
-          eventKey: input.eventKey,
-          source: input.source,
-          outcome: result.outcome,
-          fromState: result.from,
-          toState: result.to,
-          steps: result.steps as unknown as Prisma.InputJsonValue,
-          code: result.code,
-          message: result.message,
-          occurredAt,
-        },
-      });
+    if (loaded) {
+      const { count } = await tx.orderState.updateMany({ where: { orderId: event.orderId, updatedAt: loaded.row.updatedAt }, data: stateData });
+      if (count === 0) throw new OrderStateConflict(`order ${event.orderId} changed while ${input.source} was applied; the event is retried`);
+    } else {
+      await tx.orderState.create({ data: { shop, orderId: event.orderId, ...stateData } });
+    }
+    await tx.orderTransition.create({
+      data: {
+        shop,
+        orderId: event.orderId,
+        eventKey: input.eventKey,
+        source: input.source,
+        outcome: result.outcome,
+        fromState: result.from,
+        toState: result.to,
+        steps: result.steps as unknown as Prisma.InputJsonValue,
+        code: result.code,
+        message: result.message,
+        occurredAt,
+      },
     });
   } catch (error) {
-    // A concurrent first delivery of the same event or order: thrown, so the processor retries and then replays.
+    // A concurrent first delivery of the same event or order: thrown (the transaction is rolled back), so the processor retries and then replays.
     if (isUniqueViolation(error)) throw new OrderStateConflict(`order ${event.orderId}: event ${input.eventKey} was recorded concurrently; retried`);
     throw error;
   }
-  if (result.outcome === "applied") await settleCompensations(db, event.orderId, result.to, occurredAt);
+  if (result.outcome === "applied" && SETTLING_STATES.has(result.to)) await settleCompensations(tx, event.orderId, result.to, occurredAt);
   return result;
 }
 

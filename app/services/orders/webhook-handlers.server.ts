@@ -9,7 +9,8 @@
  */
 import { createHash } from "node:crypto";
 import type { ShopifyReturnStatus } from "../../domain/orders/facts";
-import { deleteOrder, orderFromWebhook, writeOrder } from "../mirror/orders.server";
+import { deleteOrder, orderFromWebhook, writeOrderIn } from "../mirror/orders.server";
+import type { ShopDb } from "../db/scoped.server";
 import { disposeFromWebhook, returnFromWebhook as rmaFromWebhook } from "../returns/cases.server";
 import type { AreaHandlers, Handler, HandlerContext } from "../webhooks/handler-types";
 import { disputeFromWebhook, orderSnapshotFromWebhook, refundFromWebhook, returnFromWebhook, type OrderEventFromPayload } from "./order-events.server";
@@ -17,8 +18,8 @@ import { onOrderEvent } from "../reservations/api.server";
 import { signalReserveFailed } from "./compensation.server";
 import { isTimeZone } from "../../domain/orders/chargebacks";
 import { disputeRecordFromWebhook, recordDispute, recordFraudCancellation } from "./disputes.server";
-import { recordOrderEvent } from "./state.server";
-import { recordPromotionUses } from "../promotions/counters.server";
+import { recordOrderEvent, recordOrderEventIn } from "./state.server";
+import { recordPromotionUsesIn } from "../promotions/counters.server";
 
 type OrderTopic =
   | "orders/create" | "orders/updated" | "orders/paid" | "orders/cancelled" | "orders/fulfilled"
@@ -38,15 +39,23 @@ async function applyToOrder(ctx: HandlerContext, event: OrderEventFromPayload): 
 }
 
 /**
- * orders/*: the mirror, the state machine, then the inventory area's reservations
+ * orders/*: the mirror, the state machine and the promotion uses (one transaction), then the inventory area's reservations
  * (authorize / release / commit the holds the order names). A hold that cannot be
  * authorized is an authorization (or capture) without an inventory reserve: the
  * compensating action is planned for staff to run.
  */
 const orderEvent: Handler = async (ctx) => {
-  const mirror = await writeOrder(ctx.db, ctx.shop, orderFromWebhook(ctx.payload), "webhook");
+  const record = orderFromWebhook(ctx.payload);
   const event = orderSnapshotFromWebhook(ctx.payload);
-  await applyToOrder(ctx, event);
+  // The mirror, the state machine and (when the mirror took the payload) the promotions area's
+  // use counters (per-customer and budget caps) in one transaction: a retried event redoes all three.
+  const mirror = await ctx.db.$transaction(async (raw) => {
+    const tx = raw as unknown as ShopDb;
+    const written = await writeOrderIn(tx, ctx.shop, record, "webhook");
+    await recordOrderEventIn(tx, ctx.shop, { eventKey: eventKeyOf(ctx), source: ctx.topic, event });
+    if (written === "applied") await recordPromotionUsesIn(tx, ctx.shop, ctx.payload);
+    return written;
+  });
   const reservations = await onOrderEvent(ctx.prisma, ctx.shop, ctx.topic, ctx.payload, eventKeyOf(ctx), ctx.now);
   const unreserved = reservations.filter((line) => /\sauthorize: (?!200$)\d+$/.test(line));
   if (unreserved.length > 0) {
@@ -54,8 +63,6 @@ const orderEvent: Handler = async (ctx) => {
   }
   // Cancelled as fraud: counted against the chargeback budget (orders/cancelled, or any later payload saying so).
   const fraud = await recordFraudCancellation(ctx.db, ctx.shop, ctx.payload, eventKeyOf(ctx));
-  // The promotions area's use counters (per-customer and budget caps), from the payload the mirror took.
-  if (mirror === "applied") await recordPromotionUses(ctx.db, ctx.shop, ctx.payload);
   return fraud === "recorded" ? `${mirror}; fraud cancellation recorded` : mirror;
 };
 

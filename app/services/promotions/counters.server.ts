@@ -83,39 +83,42 @@ export function promotionUsesFromWebhook(payload: unknown): RecordedUses & { cur
  * publish. Idempotent: the same payload twice leaves the same rows.
  */
 export async function recordPromotionUses(db: ShopDb, shop: string, payload: unknown): Promise<string> {
+  return db.$transaction((tx) => recordPromotionUsesIn(tx as unknown as ShopDb, shop, payload));
+}
+
+/** recordPromotionUses inside a transaction the caller holds (the orders/* handler's). */
+export async function recordPromotionUsesIn(tx: ShopDb, shop: string, payload: unknown): Promise<string> {
   const read = promotionUsesFromWebhook(payload);
-  return db.$transaction(async (tx) => {
-    const before = await tx.promotionUse.findMany({ where: { orderId: read.orderId }, select: { promotionId: true, customerId: true, amountCents: true } });
-    const same =
-      before.length === read.shares.length &&
-      read.shares.every((s) => before.some((b) => b.promotionId === s.promotionId && b.amountCents === s.amountCents && b.customerId === read.customerId));
-    // Every ordering customer is (re)published: their order count is now ≥ 1, so the function
-    // stops inferring "no uses" from numberOfOrders = 0 and needs the metafield.
-    const customers = new Set<string>();
-    if (read.customerId) customers.add(read.customerId);
-    for (const b of before) if (b.customerId) customers.add(b.customerId);
-    if (!same) {
-      await tx.promotionUse.deleteMany({ where: { orderId: read.orderId } });
-      if (read.shares.length > 0) {
-        await tx.promotionUse.createMany({
-          data: read.shares.map((s) => ({
-            shop,
-            orderId: read.orderId,
-            promotionId: s.promotionId,
-            customerId: read.customerId,
-            amountCents: s.amountCents,
-            currencyCode: read.currencyCode,
-            orderCreatedAt: read.createdAt,
-          })),
-        });
-      }
+  const before = await tx.promotionUse.findMany({ where: { orderId: read.orderId }, select: { promotionId: true, customerId: true, amountCents: true } });
+  const same =
+    before.length === read.shares.length &&
+    read.shares.every((s) => before.some((b) => b.promotionId === s.promotionId && b.amountCents === s.amountCents && b.customerId === read.customerId));
+  // Every ordering customer is (re)published: their order count is now ≥ 1, so the function
+  // stops inferring "no uses" from numberOfOrders = 0 and needs the metafield.
+  const customers = new Set<string>();
+  if (read.customerId) customers.add(read.customerId);
+  for (const b of before) if (b.customerId) customers.add(b.customerId);
+  if (!same) {
+    await tx.promotionUse.deleteMany({ where: { orderId: read.orderId } });
+    if (read.shares.length > 0) {
+      await tx.promotionUse.createMany({
+        data: read.shares.map((s) => ({
+          shop,
+          orderId: read.orderId,
+          promotionId: s.promotionId,
+          customerId: read.customerId,
+          amountCents: s.amountCents,
+          currencyCode: read.currencyCode,
+          orderCreatedAt: read.createdAt,
+        })),
+      });
     }
-    const marks = [...customers].map((ownerId) => ({ ownerKind: "customer", ownerId }));
-    if (!same) marks.push({ ownerKind: "budget", ownerId: BUDGETS_OWNER });
-    for (const mark of marks) await markDirty(tx as unknown as ShopDb, shop, mark.ownerKind, mark.ownerId);
-    const names = read.shares.map((s) => s.promotionId).join(", ");
-    return same ? `promotion uses unchanged (${read.shares.length})` : read.shares.length > 0 ? `promotion uses: ${names}` : "no promotion uses";
-  });
+  }
+  const marks = [...customers].map((ownerId) => ({ ownerKind: "customer", ownerId }));
+  if (!same) marks.push({ ownerKind: "budget", ownerId: BUDGETS_OWNER });
+  for (const mark of marks) await markDirty(tx, shop, mark.ownerKind, mark.ownerId);
+  const names = read.shares.map((s) => s.promotionId).join(", ");
+  return same ? `promotion uses unchanged (${read.shares.length})` : read.shares.length > 0 ? `promotion uses: ${names}` : "no promotion uses";
 }
 
 async function markDirty(db: ShopDb, shop: string, ownerKind: string, ownerId: string): Promise<void> {
