@@ -117,6 +117,27 @@ function describeReads(label: string, options: () => AtpReadOptions) {
       ]);
     });
 
+    it("takes an item's SKU as levelAtps does: its first variant's, else the item's own (no variant, or a variant without one)", async () => {
+      const db0 = scoped();
+      const level = (n: number, available: number) =>
+        db0.inventoryLevel.create({ data: { shop: SHOP, inventoryItemId: itemId(n), locationId: LOC.brooklyn, available, availableAt: T0, availableSource: "webhook" } });
+      // 20: an item with no variant mirrored, its own SKU; 21: a variant with no SKU, the item's SKU counts
+      await db0.inventoryItem.create({ data: { shop: SHOP, id: itemId(20), sku: "LOOSE", shopifyUpdatedAt: T0, source: "webhook" } });
+      await level(20, 6);
+      await db0.variant.create({ data: { shop: SHOP, id: "gid://shopify/ProductVariant/21", productId: "gid://shopify/Product/81", sku: null, inventoryItemId: itemId(21), shopifyUpdatedAt: T0, source: "webhook" } });
+      await db0.inventoryItem.create({ data: { shop: SHOP, id: itemId(21), sku: "ITEM-ONLY", shopifyUpdatedAt: T0, source: "webhook" } });
+      await level(21, 2);
+      // 22: the item says "STALE" but its variant says "FRESH": the variant's SKU wins, "STALE" is unknown
+      await db0.variant.create({ data: { shop: SHOP, id: "gid://shopify/ProductVariant/22", productId: "gid://shopify/Product/81", sku: "FRESH", inventoryItemId: itemId(22), shopifyUpdatedAt: T0, source: "webhook" } });
+      await db0.inventoryItem.create({ data: { shop: SHOP, id: itemId(22), sku: "STALE", shopifyUpdatedAt: T0, source: "webhook" } });
+      await level(22, 3);
+      const skus = ["LOOSE", "ITEM-ONLY", "FRESH"];
+      const result = await cartAvailability(scoped(), [...skus, "STALE"], options());
+      expect(result.items).toEqual(await expectedFromLevels(skus, new Set(Object.values(LOC))));
+      expect(result.items.map((i) => [i.sku, i.available])).toEqual([["LOOSE", 6], ["ITEM-ONLY", 2], ["FRESH", 3]]);
+      expect(result.unknown).toEqual(["STALE"]);
+    });
+
     it("refuses bad input with an error naming the problem", async () => {
       await expect(cartAvailability(scoped(), [], options())).rejects.toThrow(/No SKUs given/);
       const many = Array.from({ length: MAX_AVAILABILITY_SKUS + 1 }, (_, i) => `S-${i}`);

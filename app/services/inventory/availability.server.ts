@@ -101,6 +101,8 @@ export interface AvailabilityRow {
  * per group for each of them (~1 ms for a 50-line cart); the two arrays are filled from the
  * same rows in the same order, so they stay paired, and cartAvailability orders them.
  */
+// m: the item's SKU as atpSql's meta reads it — its first variant's (by id), else the item's. The item is
+// looked up only when that is null (COALESCE evaluates the subquery lazily): no heap page per line.
 export function availabilitySql(shop: string, skus: readonly string[]): Prisma.Sql {
   const online = Prisma.sql`COALESCE(loc."isActive" AND loc."fulfillsOnlineOrders" AND loc."deletedAt" IS NULL, false)`;
   const levelAsOf = Prisma.sql`LEAST(a."availableAt", COALESCE(a."breakdownAt", a."availableAt"))`;
@@ -108,10 +110,10 @@ export function availabilitySql(shop: string, skus: readonly string[]): Prisma.S
   return Prisma.sql`
 WITH k AS MATERIALIZED (${skuItemsSql(shop, asked)}
 ), m AS (
-  SELECT k.id AS item, COALESCE(v."sku", i."sku") AS sku
+  SELECT k.id AS item,
+         COALESCE(v."sku", (SELECT i."sku" FROM "InventoryItem" i WHERE i."shop" = ${shop} AND i."id" = k.id)) AS sku
     FROM k
     LEFT JOIN LATERAL (SELECT "sku" FROM "Variant" WHERE "shop" = ${shop} AND "inventoryItemId" = k.id ORDER BY "id" LIMIT 1) v ON true
-    LEFT JOIN "InventoryItem" i ON i."shop" = ${shop} AND i."id" = k.id
 ), tout AS (${transitOutSql(shop, Prisma.sql`SELECT id FROM k`)}
 ), a AS (
   SELECT m.sku, l."inventoryItemId", l."locationId", l."availableAt", l."breakdownAt", ${atpFormula("l", Prisma.sql`tout.units`)} AS atp
