@@ -172,7 +172,7 @@ describe("checkSkus and the statement", () => {
     expect(index, "the migration creates InventoryLevel_atp_read_idx").toBeDefined();
     // "CREATE INDEX … USING btree (shop, \"inventoryItemId\", active, …)": lower-case names unquoted
     const keyColumns = new Set(index!.indexdef.replace(/^[^(]*\(|\)$/g, "").split(",").map((c) => c.trim().replace(/^"|"$/g, "")));
-    const read = new Set([...availabilitySql(SHOP, ["A-1"]).text.matchAll(/\bl\."(\w+)"/g)].map((m) => m[1]));
+    const read = new Set([...availabilitySql(SHOP, ["A-1"]).text.matchAll(/\bl\."(\w+)"/g)].map((m) => m[1]!));
     expect([...read].sort()).toEqual(expect.arrayContaining(["active", "available", "committed", "inventoryItemId", "locationId", "onHand", "peakguardHolds", "shop"]));
     expect([...read].filter((c) => !keyColumns.has(c))).toEqual([]);
   });
