@@ -83,6 +83,11 @@ const prisma: PrismaClient = new Proxy({} as PrismaClient, {
     const value = Reflect.get(client, property, client);
     return typeof value === "function" ? value.bind(client) : value;
   },
+  // `"$queryRawUnsafe" in prisma` must answer as the client would (without this trap it asks the
+  // empty target: the webhook receiver then took the Prisma client for a pg pool, 500 on PGlite).
+  has(_target, property) {
+    return Reflect.has(database().prisma, property);
+  },
 });
 
 export default prisma;
