@@ -6,7 +6,7 @@
 import type { Prisma } from "@prisma/client";
 import type { ShopDb } from "../db/scoped.server";
 import { parseMoney } from "../../domain/money";
-import { applyIfNewer, isUniqueViolation, mirrorDelegate, type ApplyOutcome } from "./apply-if-newer.server";
+import { applyIfNewer, mirrorDelegate, type ApplyOutcome } from "./apply-if-newer.server";
 import type { MirrorSource } from "./catalog.server";
 import {
   asArray,
@@ -153,39 +153,28 @@ export async function writeOrder(db: ShopDb, shop: string, record: OrderRecord, 
 
 /**
  * writeOrder inside a transaction the caller holds (the orders/* handler). The apply-if-newer
- * rule (mirror/apply-if-newer.server.ts) spelled out here so that a row just created skips the
- * delete of its lines: it has none (OrderLine rows go with their Order, on delete cascade).
+ * rule (mirror/apply-if-newer.server.ts) as one conditional statement: the row is inserted, or
+ * updated only when the stored shopifyUpdatedAt is older, or left alone (stale: no row comes
+ * back). A concurrent first delivery waits on the key instead of failing. A row just inserted
+ * skips the delete of its lines: it has none (OrderLine rows go with their Order, on delete cascade).
  */
 export async function writeOrderIn(tx: ShopDb, shop: string, record: OrderRecord, source: MirrorSource): Promise<ApplyOutcome> {
-  const key = { shop, id: record.id };
-  const row = {
-    name: record.name,
-    customerId: record.customerId,
-    email: record.email,
-    phone: record.phone,
-    financialStatus: record.financialStatus,
-    fulfillmentStatus: record.fulfillmentStatus,
-    cancelledAt: record.cancelledAt,
-    currencyCode: record.currencyCode,
-    totalCents: record.totalCents,
-    shopifyCreatedAt: record.createdAt,
-    shopifyUpdatedAt: record.updatedAt,
-    source,
-  } satisfies Prisma.OrderUncheckedUpdateManyInput;
-  const updated = await tx.order.updateMany({ where: { ...key, shopifyUpdatedAt: { lt: record.updatedAt } }, data: row });
-  if (updated.count > 0) {
-    await tx.orderLine.deleteMany({ where: { orderId: record.id } });
-  } else {
-    if ((await tx.order.count({ where: key })) > 0) return "stale";
-    try {
-      await tx.order.create({ data: { ...row, ...key } });
-    } catch (error) {
-      // A concurrent delivery created the row first (as in applyIfNewer). On PostgreSQL the
-      // transaction is now aborted: a caller writing more in it fails and the processor retries.
-      if (isUniqueViolation(error)) return "stale";
-      throw error;
-    }
-  }
+  const iso = (date: Date | null) => (date ? date.toISOString() : null);
+  const written = await tx.$queryRaw<{ inserted: boolean }[]>`
+    INSERT INTO "Order" ("shop", "id", "name", "customerId", "email", "phone", "financialStatus", "fulfillmentStatus", "cancelledAt",
+                         "currencyCode", "totalCents", "shopifyCreatedAt", "shopifyUpdatedAt", "source", "syncedAt")
+    VALUES (${shop}, ${record.id}, ${record.name}, ${record.customerId}, ${record.email}, ${record.phone}, ${record.financialStatus},
+            ${record.fulfillmentStatus}, ${iso(record.cancelledAt)}::timestamp(3), ${record.currencyCode}, ${record.totalCents}::integer,
+            ${iso(record.createdAt)}::timestamp(3), ${iso(record.updatedAt)}::timestamp(3), ${source}, CURRENT_TIMESTAMP)
+    ON CONFLICT ("shop", "id") DO UPDATE SET
+      "name" = EXCLUDED."name", "customerId" = EXCLUDED."customerId", "email" = EXCLUDED."email", "phone" = EXCLUDED."phone",
+      "financialStatus" = EXCLUDED."financialStatus", "fulfillmentStatus" = EXCLUDED."fulfillmentStatus", "cancelledAt" = EXCLUDED."cancelledAt",
+      "currencyCode" = EXCLUDED."currencyCode", "totalCents" = EXCLUDED."totalCents", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
+      "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "source" = EXCLUDED."source", "syncedAt" = EXCLUDED."syncedAt"
+     WHERE "Order"."shopifyUpdatedAt" < EXCLUDED."shopifyUpdatedAt"
+    RETURNING (xmax = 0) AS "inserted"`;
+  if (written.length === 0) return "stale";
+  if (!written[0]!.inserted) await tx.orderLine.deleteMany({ where: { orderId: record.id } });
   if (record.lines.length > 0) {
     await tx.orderLine.createMany({ data: record.lines.map((line) => ({ shop, orderId: record.id, ...line })) });
   }
