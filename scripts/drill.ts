@@ -27,6 +27,10 @@
  *                  app to process what it stored (each)
  * --checkout-interval-ms  pause between checkout-simulator samples (default 1000: the sampler
  *                  shares the two cores with the app, so it is kept light)
+ * --checkout-nice N  the sampler thread's nice value, 0..19 (default 19). The simulator stands in
+ *                  for Shopify's checkout, which runs functions on Shopify's hosts, not on the
+ *                  app's cores: at 19 it takes what the app under drill leaves (its instruction
+ *                  counts do not change; its wall times then include waiting for a core)
  * --backlog-cap N  sets PEAKGUARD_WEBHOOK_BACKLOG_CAP for the app (reported; enforced once the
  *                  receiver calls app/services/peak/backpressure.server.ts)
  */
@@ -62,6 +66,7 @@ const { values } = parseArgs({
     "reorder-ms": { type: "string", default: "250" },
     "no-checkout": { type: "boolean", default: false },
     "checkout-interval-ms": { type: "string", default: "1000" },
+    "checkout-nice": { type: "string", default: "19" },
     "backlog-cap": { type: "string" },
     "drain-timeout": { type: "string", default: "120" },
     json: { type: "boolean", default: false },
@@ -71,6 +76,12 @@ const { values } = parseArgs({
 const log = (message: string) => {
   if (!values.json) console.log(`[drill] ${message}`);
 };
+
+function niceValue(value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new Error(`--checkout-nice must be an integer from 0 to 19, got "${value}"`);
+  return n;
+}
 
 function number(name: string, value: string | undefined, fallback?: number): number {
   if (value === undefined) {
@@ -183,7 +194,7 @@ async function main(): Promise<number> {
       topics: subscribedTopics(),
       injectDrops: config.injectDrops,
       drainTimeoutMs: number("drain-timeout", values["drain-timeout"]) * 1000,
-      checkout: values["no-checkout"] ? null : { intervalMs: number("checkout-interval-ms", values["checkout-interval-ms"]), functions: ["payment-kill-switch", "delivery-kill-switch", "promotion-stacking", "checkout-validation", "location-routing"] },
+      checkout: values["no-checkout"] ? null : { intervalMs: number("checkout-interval-ms", values["checkout-interval-ms"]), nice: niceValue(values["checkout-nice"]), functions: ["payment-kill-switch", "delivery-kill-switch", "promotion-stacking", "checkout-validation", "location-routing"] },
       atpRead: await atpReader(),
       log,
     });

@@ -13,6 +13,7 @@
  * QuickJS-in-Wasm, applying the output. It shows our functions' cost under load on this
  * machine, not Shopify's checkout latency (Shopify runs functions on its own hosts).
  */
+import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { buildFunction, listFunctionExtensions, type FunctionExtension } from "../../functions/build";
 import { targetInfo } from "../../emulator/checkout/input";
@@ -23,9 +24,12 @@ import { checkoutWith, setupDropStore } from "./checkout-setup";
 /** The app's checkout clock heartbeat re-confirms the ATP copy every minute. */
 const STOCK_REFRESH_MS = 60_000;
 
-const { seed, intervalMs, functions } = workerData as { seed: SeedFile; intervalMs: number; functions: string[] };
+const { seed, intervalMs, functions, nice } = workerData as { seed: SeedFile; intervalMs: number; functions: string[]; nice?: number };
 
 async function main(): Promise<void> {
+  // pid 0 = this thread only, on Linux (as the app's webhook worker thread does): the sampler
+  // stands in for Shopify's checkout hosts and yields the cores to the app under drill.
+  if (nice !== undefined) os.setPriority(0, nice);
   const drop = await setupDropStore(seed);
   const { store, cart } = drop;
   let stockAt = Date.now();

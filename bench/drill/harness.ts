@@ -117,7 +117,8 @@ export interface DrillOptions {
   injectDrops?: number;
   drainTimeoutMs?: number;
   /** Checkout simulator sampling in a worker thread; null disables it. */
-  checkout?: { intervalMs: number; functions: string[] } | null;
+  /** nice: the sampler thread's nice value (0..19; omitted = the process's own). */
+  checkout?: { intervalMs: number; functions: string[]; nice?: number } | null;
   /** An ATP read to time during the load, or null. */
   atpRead?: ((prisma: PrismaClient, shop: string) => Promise<unknown>) | null;
   atpIntervalMs?: number;
@@ -302,10 +303,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
 
     if (options.checkout) {
       worker = new Worker(path.resolve(import.meta.dirname, "checkout-worker.ts"), {
-        workerData: { seed: options.seed, intervalMs: options.checkout.intervalMs, functions: options.checkout.functions },
+        workerData: { seed: options.seed, intervalMs: options.checkout.intervalMs, functions: options.checkout.functions, nice: options.checkout.nice },
         execArgv: ["--import", "tsx"],
       });
       worker.on("error", (error) => notes.push(`checkout worker: ${error.message}`));
+      if (options.checkout.nice !== undefined) notes.push(`checkout sampler thread at nice ${options.checkout.nice} (it stands in for Shopify's checkout hosts; its wall times include waiting for a core, its instructions do not)`);
       // Its one answer: the samples after "stop", or at once when its setup failed (error).
       const w = worker;
       workerAnswer = new Promise((resolve) => {
