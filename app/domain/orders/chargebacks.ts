@@ -10,6 +10,7 @@
  * charge_refunded) → back to where the order's other facts put it.
  */
 import { parseMoney, toDecimalString } from "../money";
+import { parseZone, utcToZoned, zonedToUtc } from "../promotions/time-admin";
 import type { DisputeStatus } from "./facts";
 
 export const DISPUTE_STATUSES = ["needs_response", "under_review", "charge_refunded", "accepted", "won", "lost"] as const satisfies readonly DisputeStatus[];
@@ -40,54 +41,24 @@ export interface Month {
   timeZone: string;
 }
 
-const partsFormatter = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = partsFormatter.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    });
-    partsFormatter.set(timeZone, formatter);
-  }
-  return formatter;
+/** The wall clock in `timeZone` at `at` (time-admin's conversion); throws RangeError naming the zone when it is not one. */
+function wallClock(at: number, timeZone: string): { year: number; month: number; day: number } {
+  const zone = parseZone(timeZone);
+  if (!zone.ok) throw new RangeError(`"${timeZone}" is not an IANA time zone`);
+  const { wall } = utcToZoned(Math.floor(at / 1000), timeZone);
+  return { year: Number(wall.slice(0, 4)), month: Number(wall.slice(5, 7)), day: Number(wall.slice(8, 10)) };
 }
 
-/** The wall clock in `timeZone` at `at`; throws RangeError naming the zone when Intl does not know it. */
-function wallClock(at: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  let formatter: Intl.DateTimeFormat;
-  try {
-    formatter = formatterFor(timeZone);
-  } catch {
-    throw new RangeError(`"${timeZone}" is not an IANA time zone`);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(new Date(at)).map((part) => [part.type, part.value]));
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour) % 24, minute: Number(parts.minute), second: Number(parts.second) };
-}
-
-/** The zone's offset from UTC at `at`, in ms (local = utc + offset). */
-function offsetAt(at: number, timeZone: string): number {
-  const w = wallClock(at, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(at / 1000) * 1000;
-}
-
-/** The instant the zone's wall clock reads midnight on (year, month, day); month 1–12, 13 rolls over. */
+/**
+ * The instant the zone's wall clock reads midnight on (year, month, day); month 1–12, 13 rolls
+ * over. A midnight that does not exist (clocks go forward at 00:00) starts at the first instant
+ * after it: time-admin's "compatible" rule.
+ */
 function dayStart(year: number, month: number, day: number, timeZone: string): number {
-  const wall = Date.UTC(year, month - 1, day);
-  const target = new Date(wall);
-  // Two passes settle the offset across a DST change; a zone whose midnight does not exist starts at the first instant after it.
-  let guess = wall - offsetAt(wall, timeZone);
-  guess = wall - offsetAt(guess, timeZone);
-  const w = wallClock(guess, timeZone);
-  if (w.day !== target.getUTCDate()) guess += 3_600_000;
-  return guess;
+  const date = new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10);
+  const start = zonedToUtc(`${date}T00:00:00`, timeZone);
+  if (!start.ok) throw new RangeError(`"${timeZone}" is not an IANA time zone`);
+  return start.epochSeconds * 1000;
 }
 
 const monthStart = (year: number, month: number, timeZone: string): number => dayStart(year, month, 1, timeZone);
@@ -111,14 +82,9 @@ export function monthOf(at: number, timeZone: string): Month {
   return { key: `${w.year}-${String(w.month).padStart(2, "0")}`, start, end, label, timeZone };
 }
 
-/** Intl knows the zone. */
+/** An IANA zone (or a fixed offset) the system knows. */
 export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
+  return parseZone(timeZone).ok;
 }
 
 export const inMonth = (at: number | null, month: Month): boolean => at !== null && at >= month.start && at < month.end;
