@@ -6,29 +6,22 @@
 import { useState, type ReactNode } from "react";
 import { useFetcher } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, ProgressBar, Text, TextField, type BadgeProps } from "@shopify/polaris";
-import { formatMinor, type BudgetFieldErrors, type LimitState } from "~/domain/orders/chargebacks";
+import {
+  formatMinor,
+  type BudgetFieldErrors,
+  type BudgetStanding,
+  type ChargebackBudget,
+  type LimitState,
+  type Month,
+  type MonthTally,
+} from "~/domain/orders/chargebacks";
 import { toDecimalString } from "~/domain/money";
 
+/** What the card shows: the domain's month tally (its month without the instants), budget and standing. */
 export interface ChargebackCardView {
-  tally: {
-    month: { key: string; label: string; timeZone: string };
-    currencyCode: string;
-    opened: number;
-    openNow: number;
-    openNowMinor: number;
-    lost: number;
-    lostMinor: number;
-    won: number;
-    fraudCancellations: number;
-    fraudCancelledMinor: number;
-    otherCurrency: { what: string; amountMinor: number; currencyCode: string }[];
-  };
-  budget: { currencyCode: string; amountMinor: number; maxDisputes: number | null; maxFraudCancellations: number | null } | null;
-  standing: {
-    state: LimitState;
-    limits: { limit: string; label: string; used: number; allowed: number; percent: number | null; state: LimitState }[];
-    messages: string[];
-  } | null;
+  tally: Omit<MonthTally, "month"> & { month: Pick<Month, "key" | "label" | "timeZone"> };
+  budget: ChargebackBudget | null;
+  standing: BudgetStanding | null;
   currencyMismatch: string | null;
 }
 
