@@ -40,6 +40,7 @@
  *   atpAsOf(epochMs)       asOf for "confirmed now" (Date.now() on the app side).
  *   formatUtc / parseUtc   epoch seconds ↔ "YYYY-MM-DDTHH:MM:SSZ", pure (admin display, rule windows).
  */
+import { readMetafieldJson, UNPARSABLE } from "../json";
 
 export const ATP_METAFIELD = { namespace: "$app:peakguard", key: "atp", type: "json" } as const;
 export const ATP_FORMAT_VERSION = 1;
@@ -190,14 +191,8 @@ const isCount = (v: unknown): v is number => typeof v === "number" && Number.isS
  * once per governed cart line inside the function.
  */
 export function readAtp(json: unknown): AtpReading | null {
-  let value = json;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return null;
-    }
-  }
+  const value = readMetafieldJson(json);
+  if (value === UNPARSABLE) return null;
   const raw = value as { v?: unknown; asOf?: unknown; total?: unknown; byLocation?: unknown } | null;
   if (!raw || typeof raw !== "object" || raw.v !== ATP_FORMAT_VERSION) return null;
   // `n % 1 === 0` rather than Number.isSafeInteger: a builtin call costs the function more (NaN and ±Infinity fail both).
@@ -273,14 +268,8 @@ export function serializeAtp(figure: AtpFigure): SerializedAtp {
 
 /** Strict check of a stored value (a string or parsed JSON): [] when serializeAtp would write it as is. */
 export function validateAtpValue(json: unknown): AtpProblem[] {
-  let value = json;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return [{ path: "", message: "is not JSON" }];
-    }
-  }
+  const value = readMetafieldJson(json);
+  if (value === UNPARSABLE) return [{ path: "", message: "is not JSON" }];
   if (typeof value !== "object" || value === null || Array.isArray(value)) return [{ path: "", message: "must be a JSON object" }];
   const raw = value as Record<string, unknown>;
   const problems: AtpProblem[] = [];

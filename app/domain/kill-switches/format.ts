@@ -57,6 +57,7 @@
  * outlives its expiry until the shop's next midnight. Pass `today` = null/undefined to skip
  * the check (then only the app's job restores).
  */
+import { readMetafieldJson, UNPARSABLE } from "../json";
 
 export const KILL_SWITCH_NAMESPACE = "$app:peakguard";
 export const KILL_SWITCH_KEY = "kill_switches";
@@ -209,14 +210,8 @@ function readRegion(o: Obj): RegionKill | null {
  * read in full (no name, unreadable expiry or markets) is dropped, the others kept.
  */
 export function parseKillSwitches(json: unknown): KillSwitches {
-  let value = json;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return EMPTY_KILL_SWITCHES;
-    }
-  }
+  const value = readMetafieldJson(json);
+  if (value === UNPARSABLE) return EMPTY_KILL_SWITCHES;
   if (!isObj(value) || value.v !== KILL_SWITCH_VERSION) return EMPTY_KILL_SWITCHES;
   const freezeRaw = value.freeze;
   let freeze: FreezeSwitch | null = null;
@@ -365,14 +360,8 @@ export function regionMessageIn(sw: RegionKill, language: string | null | undefi
  * entries. Never throws; same leniency as parseKillSwitches.
  */
 export function parseRegionKillSwitches(json: unknown): KillSwitches {
-  let value = json;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return EMPTY_KILL_SWITCHES;
-    }
-  }
+  const value = readMetafieldJson(json);
+  if (value === UNPARSABLE) return EMPTY_KILL_SWITCHES;
   if (!isObj(value) || value.v !== KILL_SWITCH_VERSION || !Array.isArray(value.region) || value.region.length === 0) return EMPTY_KILL_SWITCHES;
   return { ...EMPTY_KILL_SWITCHES, rev: typeof value.rev === "number" && Number.isSafeInteger(value.rev) ? value.rev : 0, region: list(value.region, readRegion) };
 }

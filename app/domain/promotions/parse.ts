@@ -13,6 +13,7 @@
  */
 import type { Promotion, PromotionSet } from "./types";
 import { WEEKDAYS } from "./types";
+import { readMetafieldJson, UNPARSABLE } from "../json";
 
 type Obj = Record<string, unknown>;
 
@@ -42,14 +43,8 @@ function isFilter(v: unknown): boolean {
 }
 
 export function parsePromotionSet(json: unknown): PromotionSet | null {
-  let value = json;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return null;
-    }
-  }
+  const value = readMetafieldJson(json);
+  if (value === UNPARSABLE) return null;
   if (!isObj(value) || value.schemaVersion !== 1) return null;
   const { currencyCode, floor, promotions } = value;
   if (typeof currencyCode !== "string" || currencyCode.length !== 3) return null;

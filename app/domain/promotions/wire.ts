@@ -40,6 +40,7 @@
  * rules of parse.ts for the full form.
  */
 import type { Action, Conditions, FixedOffAction, PercentOffAction, Promotion, PromotionSet, Weekday } from "./types";
+import { readMetafieldJson, UNPARSABLE } from "../json";
 
 export const WIRE_VERSION = 1 as const;
 /** dateTimeBetween slots (w0..w7) and timeBetween slots (h0..h3) in the Function's input query. */
@@ -201,14 +202,8 @@ export function readWireSet(
   skip?: (id: string) => boolean,
   facts?: CartFacts,
 ): WireRead | null {
-  let value = json;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return null;
-    }
-  }
+  const value = readMetafieldJson(json);
+  if (value === UNPARSABLE) return null;
   if (typeof value !== "object" || value === null) return null;
   const root = value as Obj;
   if (root.v !== WIRE_VERSION || typeof root.c !== "string" || root.c.length !== 3 || !Array.isArray(root.p)) return null;

@@ -26,6 +26,7 @@
 import { parseUtc } from "../inventory/atp-metafield";
 import { skuMatcher } from "./sku";
 import type { CustomerLimitRule } from "./types";
+import { readMetafieldJson, UNPARSABLE } from "../json";
 
 export const LIMITS_METAFIELD = { namespace: "$app:peakguard", key: "limits", type: "json" } as const;
 export const LIMITS_VERSION = 1;
@@ -37,14 +38,8 @@ export const LIMITS_VERSION = 1;
  */
 export function readCustomerCounts(json: unknown): Record<string, number> | null {
   if (json === null || json === undefined) return {};
-  let value = json;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return null;
-    }
-  }
+  const value = readMetafieldJson(json);
+  if (value === UNPARSABLE) return null;
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
   const raw = value as { v?: unknown; counts?: unknown };
   if (raw.v !== LIMITS_VERSION || typeof raw.counts !== "object" || raw.counts === null || Array.isArray(raw.counts)) return null;
@@ -64,14 +59,8 @@ export function readCustomerCounts(json: unknown): Record<string, number> | null
  */
 export function readCustomerCount(json: unknown, ruleId: string): number | null {
   if (json === null || json === undefined) return 0;
-  let value = json;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return null;
-    }
-  }
+  const value = readMetafieldJson(json);
+  if (value === UNPARSABLE) return null;
   const raw = value as { v?: unknown; counts?: unknown } | null;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw) || raw.v !== LIMITS_VERSION) return null;
   const counts = raw.counts;

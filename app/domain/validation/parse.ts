@@ -17,6 +17,7 @@
  * for what is actually in the metafield.
  */
 import { RULE_SET_VERSION, type FailureMode, type Rule, type RuleKind, type RuleSet } from "./types";
+import { readMetafieldJson, UNPARSABLE } from "../json";
 
 export interface ParsedRuleSet {
   /** false when there is no metafield at all. */
@@ -37,14 +38,8 @@ export const KINDS: { readonly [K in RuleKind]: true } = { maxPerOrder: true, cu
 
 export function parseRuleSet(json: unknown): ParsedRuleSet {
   if (json === null || json === undefined) return { present: false, set: null, unreadable: [], failureMode: "open" };
-  let value = json;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return { present: true, set: null, unreadable: [], failureMode: "open" };
-    }
-  }
+  const value = readMetafieldJson(json);
+  if (value === UNPARSABLE) return { present: true, set: null, unreadable: [], failureMode: "open" };
   if (!isObj(value)) return { present: true, set: null, unreadable: [], failureMode: "open" };
   const failureMode: FailureMode = value.failureMode === "closed" ? "closed" : "open";
   if (value.schemaVersion !== RULE_SET_VERSION || !Array.isArray(value.rules)) return { present: true, set: null, unreadable: [], failureMode };
