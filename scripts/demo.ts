@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   }
 
   if (!fs.existsSync(path.join(ROOT, "build/server/index.js"))) run("npx", ["remix", "vite:build"], env);
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "./build/server/index.js"], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "server.js"), "./build/server/index.js"], {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit"],
     env: {

@@ -181,7 +181,7 @@ async function main(): Promise<number> {
     duplicates: number("duplicates", values.duplicates),
     reorderMs: number("reorder-ms", values["reorder-ms"]),
     injectDrops: number("inject-drop", values["inject-drop"]),
-    app: `built app (remix-serve), WebhookWorker in its own thread (nice ${process.env.PEAKGUARD_WEBHOOK_WORKER_NICE || 10}), PostgreSQL`,
+    app: `built app (server.js: webhooks straight to their routes, the rest through Remix), WebhookWorker in its own thread (nice ${process.env.PEAKGUARD_WEBHOOK_WORKER_NICE || 10}), PostgreSQL`,
     machine: `${(await import("node:os")).cpus().length} CPU(s), Node ${process.version}`,
   };
   try {

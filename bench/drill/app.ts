@@ -1,6 +1,7 @@
 /**
- * The app under drill: the BUILT app (build/server/index.js under remix-serve, the production
- * shape: Remix's HTTP stack, the HMAC check, the receiver, and — on PostgreSQL — the WebhookWorker
+ * The app under drill: the BUILT app (build/server/index.js under server.js, the production
+ * shape: `npm start`'s server — webhook deliveries straight to their route's action, the rest
+ * through Express and Remix —, the HMAC check, the receiver, and — on PostgreSQL — the WebhookWorker
  * in its own thread, app/services/webhooks/worker-thread.server.ts) as its own process, on its
  * own PostgreSQL database, installed for the emulator's shop with an offline session the
  * emulator accepts. Its CPU is read per thread from /proc (the drill reports it).
@@ -80,7 +81,7 @@ export function builtApp(options: BuiltAppOptions): (start: StartAppOptions) => 
 
     const url = `http://127.0.0.1:${start.port}`;
     const cap = options.backlogCap ?? queueCapFromEnv().cap;
-    const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "./build/server/index.js"], {
+    const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "server.js"), "./build/server/index.js"], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "inherit"],
       env: {
