@@ -61,10 +61,23 @@ export function restTime(ms: number, timeZone: string): string {
   return `${local}${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }
 
-/** Offset of `timeZone` from UTC at instant `ms`, in minutes (e.g. -300 for New York in winter). */
 const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+/** Offsets by zone and UTC quarter hour: today's zones change offset only on quarter hours. */
+const QUARTER_HOUR = 15 * 60_000;
+const zoneOffsets = new Map<string, number>();
 
+/** Offset of `timeZone` from UTC at instant `ms`, in minutes (e.g. -300 for New York in winter). */
 export function zoneOffsetMinutes(ms: number, timeZone: string): number {
+  const key = `${timeZone} ${Math.floor(ms / QUARTER_HOUR)}`;
+  const known = zoneOffsets.get(key);
+  if (known !== undefined) return known;
+  if (zoneOffsets.size >= 10_000) zoneOffsets.clear();
+  const offset = computeZoneOffset(ms, timeZone);
+  zoneOffsets.set(key, offset);
+  return offset;
+}
+
+function computeZoneOffset(ms: number, timeZone: string): number {
   let format = zoneFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-US", {

@@ -27,7 +27,7 @@ import {
   type NewProductInput,
   type ProductPatch,
 } from "./store";
-import { WebhookSender, type WebhookKnobs } from "./webhooks";
+import { WebhookSender, type WebhookKnobs, type WebhookPost } from "./webhooks";
 
 export interface StartEmulatorOptions {
   /** 0 picks a free port. Default 0. */
@@ -43,7 +43,7 @@ export interface StartEmulatorOptions {
   /** The Admin API access token the app must send. */
   accessToken: string;
   throttle?: ThrottleConfig;
-  webhooks?: Partial<WebhookKnobs> & { seed?: number; enabled?: boolean };
+  webhooks?: Partial<WebhookKnobs> & { seed?: number; enabled?: boolean; post?: WebhookPost };
   bulk?: BulkOptions;
   /** Injectable clock (ms since epoch); the control endpoint /__emulator/clock shifts it. */
   clock?: Clock;

@@ -6,9 +6,9 @@
  *   const results = await runDrill({ seed, ordersPerMinute: 3000, durationMs: 60_000, startApp });
  *
  * What is measured, and where:
- * - ack: each delivery attempt's time from the emulator's fetch() to the app's HTTP answer,
- *   timed by wrapping globalThis.fetch in this process (the emulator's sender calls it): what
- *   Shopify would wait. The drill process's own event-loop delay is reported next to it.
+ * - ack: each delivery attempt's time from the emulator's sender posting it to the app's HTTP
+ *   answer, timed by the poster this process hands the emulator (node:http on a keep-alive
+ *   agent): what Shopify would wait. The drill process's own event-loop delay is reported next to it.
  * - processing lag: WebhookEvent.receivedAt → processedAt, read from the app's database.
  * - loss: event ids the emulator emitted (every X-Shopify-Event-Id it tried to deliver, plus
  *   events it never tried) minus event ids in the app's event log. `injectDrops` answers 200
@@ -31,7 +31,7 @@ import type { PrismaClient } from "@prisma/client";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import type { SeedFile } from "../../emulator/model";
 import { createReturn } from "../../emulator/returns";
-import type { WebhookKnobs } from "../../emulator/webhooks";
+import { httpPoster, type WebhookKnobs, type WebhookPost } from "../../emulator/webhooks";
 import { lossCheck, summarize, type DrillResults, type Summary } from "../../app/domain/peak/drill";
 import { prng } from "../../emulator/ids";
 
@@ -155,47 +155,49 @@ export async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Wraps globalThis.fetch to time webhook deliveries to the app (and drop N, when asked). */
-function instrumentFetch(appUrl: string, injectDrops: number): { attempts: Attempt[]; reset(): void; restore(): void; dropped: string[] } {
-  const original = globalThis.fetch;
-  const state = { attempts: [] as Attempt[], dropped: [] as string[], dropsLeft: injectDrops, armed: false };
-  const prefix = `${appUrl.replace(/\/+$/, "")}/webhooks/`;
-  globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
-    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    if (!url.startsWith(prefix)) return original(input, init);
-    const headers = new Headers(init?.headers);
-    const eventId = headers.get("x-shopify-event-id") ?? "";
-    const topic = headers.get("x-shopify-topic") ?? url.slice(prefix.length);
+/**
+ * The emulator's webhook poster, wrapped to time every delivery attempt to the app (and to drop
+ * N, when asked): `post` goes to the emulator as its transport.
+ */
+function instrumentedPoster(injectDrops: number): { post: WebhookPost; attempts: Attempt[]; reset(): void; close(): void; dropped: string[] } {
+  const inner = httpPoster();
+  const state = { attempts: [] as Attempt[], dropped: [] as string[], droppedIds: new Set<string>(), seen: new Set<string>(), dropsLeft: injectDrops, armed: false };
+  const post: WebhookPost = async (url, headers, body, timeoutMs) => {
+    const eventId = headers["X-Shopify-Event-Id"] ?? "";
+    const topic = headers["X-Shopify-Topic"] ?? "";
     // The self-test: an orders/create event acknowledged and never stored — its first delivery
     // and every later one (duplicates, retries), so the app really never sees it.
-    const pick = state.armed && state.dropsLeft > 0 && topic === "orders/create" && !state.attempts.some((a) => a.eventId === eventId);
+    const pick = state.armed && state.dropsLeft > 0 && topic === "orders/create" && !state.seen.has(eventId);
+    if (state.armed) state.seen.add(eventId);
     if (pick) {
       state.dropsLeft -= 1;
       state.dropped.push(eventId);
+      state.droppedIds.add(eventId);
     }
-    if (state.dropped.includes(eventId)) {
+    if (state.droppedIds.has(eventId)) {
       state.attempts.push({ eventId, topic, status: 200, ms: 0, dropped: true });
-      return new Response(null, { status: 200 });
+      return 200;
     }
     const started = performance.now();
     try {
-      const response = await original(input, init);
-      state.attempts.push({ eventId, topic, status: response.status, ms: performance.now() - started, dropped: false });
-      return response;
+      const status = await inner(url, headers, body, timeoutMs);
+      state.attempts.push({ eventId, topic, status, ms: performance.now() - started, dropped: false });
+      return status;
     } catch (error) {
       state.attempts.push({ eventId, topic, status: null, ms: performance.now() - started, dropped: false });
       throw error;
     }
   };
   return {
+    post,
     attempts: state.attempts,
     dropped: state.dropped,
     reset() {
       state.attempts.length = 0;
       state.armed = true;
     },
-    restore() {
-      globalThis.fetch = original;
+    close() {
+      inner.close();
     },
   };
 }
@@ -260,15 +262,15 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
     ...options.webhooks,
     topics: options.topics ?? null,
   };
+  const deliveryLog = instrumentedPoster(options.injectDrops ?? 0);
   const emulator = await startEmulator({
     seed: options.seed,
     appUrl,
     apiSecret,
     accessToken,
-    webhooks: knobs,
+    webhooks: { ...knobs, post: deliveryLog.post },
     throttle: { maximumAvailable: 10_000, restoreRate: 1_000 },
   });
-  const fetchLog = instrumentFetch(appUrl, options.injectDrops ?? 0);
   let app: AppUnderDrill | null = null;
   let worker: Worker | null = null;
   let workerAnswer: Promise<DrillResults["checkout"]> | null = null;
@@ -290,7 +292,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
     await waitFor(async () => (await appDb.webhookEvent.count({ where: { shop, status: { in: UNFINISHED } } })) === 0, 30_000);
 
     // Measure from here.
-    fetchLog.reset();
+    deliveryLog.reset();
     const statsBefore = emulator.webhooks.stats();
     let emittedAfter = 0;
     const byTopic: Record<string, number> = {};
@@ -444,7 +446,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
 
     // Numbers.
     const stats = emulator.webhooks.stats();
-    const attempts = fetchLog.attempts;
+    const attempts = deliveryLog.attempts;
     const ok = attempts.filter((a) => !a.dropped && a.status !== null && a.status >= 200 && a.status < 300);
     const refused: Record<string, number> = {};
     for (const a of attempts) {
@@ -512,12 +514,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
           : []),
         `drill process CPU (emulator, sender, ATP reads) over the same time: ${((drillCpu.user + drillCpu.system) / 1e6).toFixed(1)} s`,
         `drill process event-loop delay p99 ${(eld.percentile(99) / 1e6).toFixed(1)} ms, max ${(eld.max / 1e6).toFixed(1)} ms (ack times include it)`,
-        ...(fetchLog.dropped.length > 0 ? [`injected: ${fetchLog.dropped.length} delivery(ies) acknowledged without reaching the app (${fetchLog.dropped.join(", ")})`] : []),
+        ...(deliveryLog.dropped.length > 0 ? [`injected: ${deliveryLog.dropped.length} delivery(ies) acknowledged without reaching the app (${deliveryLog.dropped.join(", ")})`] : []),
       ],
     };
     return { results, startedAt, finishedAt, shop };
   } finally {
-    fetchLog.restore();
+    deliveryLog.close();
     if (worker) await worker.terminate();
     await app?.close();
     await emulator.close();
