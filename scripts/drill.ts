@@ -25,8 +25,8 @@
  *                  the loss check must fail (a self-test of the drill)
  * --drain-timeout  seconds to wait, after the load, for deliveries to finish and then for the
  *                  app to process what it stored (each)
- * --checkout-interval-ms  pause between checkout-simulator samples (default 1000: the sampler
- *                  shares the two cores with the app, so it is kept light)
+ * --checkout-interval-ms  pause between checkout-simulator samples, one function each, in turn
+ *                  (default 1000: the sampler shares the two cores with the app, so it is kept light)
  * --checkout-nice N  the sampler thread's nice value, 0..19 (default 19). The simulator stands in
  *                  for Shopify's checkout, which runs functions on Shopify's hosts, not on the
  *                  app's cores: at 19 it takes what the app under drill leaves (its instruction
