@@ -120,6 +120,21 @@ describe("recording from orders/* webhooks", () => {
     expect(again).toEqual(["budget *", "customer gid://shopify/Customer/77"]);
   });
 
+  it("a changed payload drops the uses it no longer names and overwrites the others, marking both customers and the budgets; an unchanged one marks only its customer", async () => {
+    const marks = async () => (await scoped().promotionCounterDirty.findMany({ orderBy: [{ ownerKind: "asc" }, { ownerId: "asc" }] })).map((m) => `${m.ownerKind} ${m.ownerId}`);
+    expect(await recordPromotionUses(scoped(), SHOP, discountedOrder(7006, 44))).toBe("promotion uses: bf20, ship, welcome");
+    await scoped().promotionCounterDirty.deleteMany({});
+    expect(await recordPromotionUses(scoped(), SHOP, discountedOrder(7006, 44))).toBe("promotion uses unchanged (3)");
+    expect(await marks()).toEqual(["customer gid://shopify/Customer/44"]);
+    await scoped().promotionCounterDirty.deleteMany({});
+    // Another customer, and the free shipping no longer on the order.
+    const first = discountedOrder(7006, 44) as { discount_applications?: unknown[] };
+    const changed = discountedOrder(7006, 45, { discount_applications: first.discount_applications?.slice(0, 3), shipping_lines: [] });
+    expect(await recordPromotionUses(scoped(), SHOP, changed)).toBe("promotion uses: bf20, welcome");
+    expect(await uses()).toEqual(["gid://shopify/Order/7006 bf20 gid://shopify/Customer/45 2000", "gid://shopify/Order/7006 welcome gid://shopify/Customer/45 960"]);
+    expect(await marks()).toEqual(["budget *", "customer gid://shopify/Customer/44", "customer gid://shopify/Customer/45"]);
+  });
+
   it("refuses an allocation amount that is not money, naming the order", async () => {
     const bad = discountedOrder(7005, 43, { shipping_lines: [{ id: 1, discount_allocations: [{ amount: "lots", discount_application_index: 3 }] }] });
     await expect(recordPromotionUses(scoped(), SHOP, bad)).rejects.toThrow(/order 7005: order.shipping_lines\[\] discount allocation amount "lots" is not money/);

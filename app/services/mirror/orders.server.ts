@@ -3,7 +3,7 @@
  * orders/* webhooks (REST payloads) and the reconcile sync (GraphQL nodes).
  * Issue 7 adds the order state machine on top.
  */
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 import type { ShopDb } from "../db/scoped.server";
 import { parseMoney } from "../../domain/money";
 import { applyIfNewer, mirrorDelegate, type ApplyOutcome } from "./apply-if-newer.server";
@@ -151,34 +151,78 @@ export async function writeOrder(db: ShopDb, shop: string, record: OrderRecord, 
   return db.$transaction((tx) => writeOrderIn(tx as unknown as ShopDb, shop, record, source));
 }
 
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
 /**
- * writeOrder inside a transaction the caller holds (the orders/* handler). The apply-if-newer
- * rule (mirror/apply-if-newer.server.ts) as one conditional statement: the row is inserted, or
- * updated only when the stored shopifyUpdatedAt is older, or left alone (stale: no row comes
- * back). A concurrent first delivery waits on the key instead of failing. A row just inserted
- * skips the delete of its lines: it has none (OrderLine rows go with their Order, on delete cascade).
+ * The order's mirror write in two statements (the orders/* handler adds its own parts to each,
+ * so its whole event is two round trips). The apply-if-newer rule
+ * (mirror/apply-if-newer.server.ts) as one conditional statement, `orderUpsertCte`: the Order
+ * row is inserted, or updated only when the stored shopifyUpdatedAt is older, or left alone
+ * (stale: `order_written` is empty). A concurrent first delivery waits on the key instead of
+ * failing. Then, only when applied and so with the Order row locked by this transaction,
+ * `orderDetailsCtes`: the lines become the payload's and the payload's customer is written.
  */
-export async function writeOrderIn(tx: ShopDb, shop: string, record: OrderRecord, source: MirrorSource): Promise<ApplyOutcome> {
-  const iso = (date: Date | null) => (date ? date.toISOString() : null);
-  const written = await tx.$queryRaw<{ inserted: boolean }[]>`
-    INSERT INTO "Order" ("shop", "id", "name", "customerId", "email", "phone", "financialStatus", "fulfillmentStatus", "cancelledAt",
-                         "currencyCode", "totalCents", "shopifyCreatedAt", "shopifyUpdatedAt", "source", "syncedAt")
-    VALUES (${shop}, ${record.id}, ${record.name}, ${record.customerId}, ${record.email}, ${record.phone}, ${record.financialStatus},
-            ${record.fulfillmentStatus}, ${iso(record.cancelledAt)}::timestamp(3), ${record.currencyCode}, ${record.totalCents}::integer,
-            ${iso(record.createdAt)}::timestamp(3), ${iso(record.updatedAt)}::timestamp(3), ${source}, CURRENT_TIMESTAMP)
-    ON CONFLICT ("shop", "id") DO UPDATE SET
-      "name" = EXCLUDED."name", "customerId" = EXCLUDED."customerId", "email" = EXCLUDED."email", "phone" = EXCLUDED."phone",
-      "financialStatus" = EXCLUDED."financialStatus", "fulfillmentStatus" = EXCLUDED."fulfillmentStatus", "cancelledAt" = EXCLUDED."cancelledAt",
-      "currencyCode" = EXCLUDED."currencyCode", "totalCents" = EXCLUDED."totalCents", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
-      "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "source" = EXCLUDED."source", "syncedAt" = EXCLUDED."syncedAt"
-     WHERE "Order"."shopifyUpdatedAt" < EXCLUDED."shopifyUpdatedAt"
-    RETURNING (xmax = 0) AS "inserted"`;
-  if (written.length === 0) return "stale";
-  if (!written[0]!.inserted) await tx.orderLine.deleteMany({ where: { orderId: record.id } });
-  if (record.lines.length > 0) {
-    await tx.orderLine.createMany({ data: record.lines.map((line) => ({ shop, orderId: record.id, ...line })) });
+export function orderUpsertCte(shop: string, record: OrderRecord, source: MirrorSource): Prisma.Sql {
+  return Prisma.sql`
+    order_written AS (
+      INSERT INTO "Order" ("shop", "id", "name", "customerId", "email", "phone", "financialStatus", "fulfillmentStatus", "cancelledAt",
+                           "currencyCode", "totalCents", "shopifyCreatedAt", "shopifyUpdatedAt", "source", "syncedAt")
+      VALUES (${shop}, ${record.id}, ${record.name}, ${record.customerId}, ${record.email}, ${record.phone}, ${record.financialStatus},
+              ${record.fulfillmentStatus}, ${iso(record.cancelledAt)}::timestamp(3), ${record.currencyCode}, ${record.totalCents}::integer,
+              ${iso(record.createdAt)}::timestamp(3), ${iso(record.updatedAt)}::timestamp(3), ${source}, CURRENT_TIMESTAMP)
+      ON CONFLICT ("shop", "id") DO UPDATE SET
+        "name" = EXCLUDED."name", "customerId" = EXCLUDED."customerId", "email" = EXCLUDED."email", "phone" = EXCLUDED."phone",
+        "financialStatus" = EXCLUDED."financialStatus", "fulfillmentStatus" = EXCLUDED."fulfillmentStatus", "cancelledAt" = EXCLUDED."cancelledAt",
+        "currencyCode" = EXCLUDED."currencyCode", "totalCents" = EXCLUDED."totalCents", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
+        "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "source" = EXCLUDED."source", "syncedAt" = EXCLUDED."syncedAt"
+       WHERE "Order"."shopifyUpdatedAt" < EXCLUDED."shopifyUpdatedAt"
+      RETURNING true AS "applied")`;
+}
+
+/**
+ * The applied order's lines and customer, as CTEs: lines no longer in the payload are deleted,
+ * the others inserted or updated, and a line that did not change is not written. The payload's
+ * customer (when it carries its own updated_at) by the apply-if-newer rule.
+ */
+export function orderDetailsCtes(shop: string, record: OrderRecord, source: MirrorSource): Prisma.Sql {
+  const lines = JSON.stringify(record.lines.map((line) => ({ id: line.id, sku: line.sku, variantId: line.variantId, quantity: line.quantity, priceCents: line.priceCents })));
+  const customer = record.customer;
+  const parts = [
+    Prisma.sql`
+    order_line_input AS (
+      SELECT * FROM jsonb_to_recordset(${lines}::jsonb) AS l("id" text, "sku" text, "variantId" text, "quantity" integer, "priceCents" integer)),
+    order_lines_gone AS (
+      DELETE FROM "OrderLine" WHERE "shop" = ${shop} AND "orderId" = ${record.id} AND "id" NOT IN (SELECT "id" FROM order_line_input)
+      RETURNING 1),
+    order_lines_written AS (
+      INSERT INTO "OrderLine" ("shop", "orderId", "id", "sku", "variantId", "quantity", "priceCents")
+      SELECT ${shop}, ${record.id}, l."id", l."sku", l."variantId", l."quantity", l."priceCents" FROM order_line_input l
+      ON CONFLICT ("shop", "id") DO UPDATE SET
+        "orderId" = EXCLUDED."orderId", "sku" = EXCLUDED."sku", "variantId" = EXCLUDED."variantId", "quantity" = EXCLUDED."quantity", "priceCents" = EXCLUDED."priceCents"
+       WHERE ("OrderLine"."orderId", "OrderLine"."sku", "OrderLine"."variantId", "OrderLine"."quantity", "OrderLine"."priceCents")
+             IS DISTINCT FROM (EXCLUDED."orderId", EXCLUDED."sku", EXCLUDED."variantId", EXCLUDED."quantity", EXCLUDED."priceCents")
+      RETURNING 1)`,
+  ];
+  if (customer) {
+    parts.push(Prisma.sql`
+    customer_written AS (
+      INSERT INTO "Customer" ("shop", "id", "email", "phone", "tags", "shopifyUpdatedAt", "source", "syncedAt")
+      VALUES (${shop}, ${customer.id}, ${customer.email}, ${customer.phone}, ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(customer.tags)}::jsonb)),
+              ${iso(customer.updatedAt)}::timestamp(3), ${source}, ${new Date().toISOString()}::timestamp(3))
+      ON CONFLICT ("shop", "id") DO UPDATE SET
+        "email" = EXCLUDED."email", "phone" = EXCLUDED."phone", "tags" = EXCLUDED."tags", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
+        "source" = EXCLUDED."source", "syncedAt" = EXCLUDED."syncedAt"
+       WHERE "Customer"."shopifyUpdatedAt" < EXCLUDED."shopifyUpdatedAt"
+      RETURNING 1)`);
   }
-  if (record.customer) await writeCustomerWith(tx, shop, record.customer, source);
+  return Prisma.join(parts, ", ");
+}
+
+/** writeOrder inside a transaction the caller holds: orderUpsertCte, then (applied) orderDetailsCtes. */
+export async function writeOrderIn(tx: ShopDb, shop: string, record: OrderRecord, source: MirrorSource): Promise<ApplyOutcome> {
+  const written = await tx.$queryRaw<{ applied: boolean }[]>(Prisma.sql`WITH ${orderUpsertCte(shop, record, source)} SELECT "applied" FROM order_written`);
+  if (written.length === 0) return "stale";
+  await tx.$queryRaw(Prisma.sql`WITH ${orderDetailsCtes(shop, record, source)} SELECT 1 AS "done"`);
   return "applied";
 }
 

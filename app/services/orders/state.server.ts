@@ -5,7 +5,8 @@
  * result and changes nothing. Two events of one order processed at once cannot
  * both win: the state row is written only if it is still the version read.
  */
-import type { Prisma } from "@prisma/client";
+import { randomUUID } from "node:crypto";
+import { Prisma } from "@prisma/client";
 import { applyOrderEvent, INITIAL_MACHINE, replayOf, type ApplyResult, type StepRecord } from "../../domain/orders/apply";
 import { COMPENSATIONS, compensationRule, compensationSettled } from "../../domain/orders/compensation";
 import type { OrderFacts } from "../../domain/orders/facts";
@@ -56,18 +57,60 @@ export async function recordOrderEvent(db: ShopDb, shop: string, input: Recorded
 const SETTLING_STATES: ReadonlySet<OrderState> = new Set(COMPENSATIONS.flatMap((rule) => rule.settlesIn));
 
 /**
- * recordOrderEvent inside a transaction the caller holds (the orders/* handler writes the
- * mirror, the state machine and the promotion uses of one event in one transaction).
- * `tx` must be a transaction: the state row and the transition are written together.
+ * recordOrderEvent inside a transaction the caller holds: one read (orderMachineColumns), the
+ * domain's step, one write (commitOrderEvent). `tx` must be a transaction: the state row and the
+ * transition are written together.
  */
 export async function recordOrderEventIn(tx: ShopDb, shop: string, input: RecordedEvent): Promise<ApplyResult> {
-  const { event } = input;
-  const prior = await tx.orderTransition.findFirst({ where: { orderId: event.orderId, eventKey: input.eventKey } });
-  if (prior) return replayOf(storedResult(prior));
+  const [read] = await tx.$queryRaw<MachineRead[]>(Prisma.sql`SELECT ${orderMachineColumns(shop, input.event.orderId, input.eventKey)}`);
+  return commitOrderEvent(tx, shop, input, planOrderEvent(shop, input, read ?? { prior: null, state: null }));
+}
 
-  const loaded = await loadMachine(tx, event.orderId);
-  const current = loaded?.machine ?? INITIAL_MACHINE;
-  const orderName = event.orderName ?? loaded?.row.orderName ?? event.orderId.split("/").pop() ?? event.orderId;
+/** What orderMachineColumns reads: the event's earlier transition and the order's state row, each as row_to_json text. */
+export interface MachineRead {
+  prior: string | null;
+  state: string | null;
+}
+
+/**
+ * The read of an event, as columns of a SELECT (the orders/* handler adds them to its mirror
+ * write, so both are one round trip): "prior", the transition an earlier delivery of this event
+ * recorded, and "state", the order's state row, locked (FOR UPDATE: a second event of the order
+ * waits for this transaction and then reads what it wrote).
+ */
+export function orderMachineColumns(shop: string, orderId: string, eventKey: string): Prisma.Sql {
+  return Prisma.sql`
+    (SELECT row_to_json(t)::text FROM "OrderTransition" t WHERE t."shop" = ${shop} AND t."orderId" = ${orderId} AND t."eventKey" = ${eventKey}) AS "prior",
+    (SELECT row_to_json(s)::text FROM "OrderState" s WHERE s."shop" = ${shop} AND s."orderId" = ${orderId} FOR UPDATE) AS "state"`;
+}
+
+/** An OrderState row as row_to_json gives it: timestamps as the column's text, kept as such to be written back. */
+interface StateRow {
+  orderName: string | null;
+  state: string;
+  facts: unknown;
+  countryCode: string | null;
+  orderedAt: string | null;
+  fulfilledAt: string | null;
+  capturedAt: string | null;
+  updatedAt: string;
+}
+
+/** An event planned: the stored result of its earlier delivery, or the domain's result and the statement parts that record it. */
+export type PlannedEvent = { replay: ApplyResult } | { replay: null; result: ApplyResult; ctes: Prisma.Sql };
+
+/**
+ * The domain's step for the event on what `read` holds. The write, as CTEs: the state row
+ * updated only if it is still the version read (`order_state_written` is empty otherwise), or
+ * inserted for a first event; the transition inserted with it.
+ */
+export function planOrderEvent(shop: string, input: RecordedEvent, read: MachineRead): PlannedEvent {
+  const { event } = input;
+  if (read.prior !== null) return { replay: replayOf(storedResult(JSON.parse(read.prior) as Parameters<typeof storedResult>[0])) };
+  const row = read.state === null ? null : (JSON.parse(read.state) as StateRow);
+  if (row && !isState(row.state)) throw new Error(`OrderState ${event.orderId}: "${row.state}" is not a state of the order state machine`);
+  const current = row ? { state: row.state as OrderState, facts: row.facts as OrderFacts } : INITIAL_MACHINE;
+  const orderName = event.orderName ?? row?.orderName ?? event.orderId.split("/").pop() ?? event.orderId;
   const { next, result } = applyOrderEvent(orderName.startsWith("#") ? orderName : `#${orderName}`, current, {
     key: input.eventKey,
     source: input.source,
@@ -76,46 +119,77 @@ export async function recordOrderEventIn(tx: ShopDb, shop: string, input: Record
   });
 
   const entered = (state: OrderState) => result.steps.some((step) => step.to === state);
-  const occurredAt = event.at;
-  const stateData = {
+  const occurredAt = event.at.toISOString();
+  const now = new Date().toISOString();
+  // Timestamps as text: an ISO instant (its zone is ignored by ::timestamp, UTC as stored) or the stored column's own text.
+  const data = {
     state: next.state,
-    facts: next.facts as unknown as Prisma.InputJsonValue,
-    orderName: event.orderName ?? loaded?.row.orderName ?? null,
-    countryCode: event.meta.countryCode ?? loaded?.row.countryCode ?? null,
-    orderedAt: event.meta.orderedAt ?? loaded?.row.orderedAt ?? null,
-    fulfilledAt: loaded?.row.fulfilledAt ?? (next.facts.snapshot?.fulfillment === "fulfilled" ? occurredAt : null),
-    capturedAt: loaded?.row.capturedAt ?? (entered("captured") ? occurredAt : null),
+    facts: JSON.stringify(next.facts),
+    orderName: event.orderName ?? row?.orderName ?? null,
+    countryCode: event.meta.countryCode ?? row?.countryCode ?? null,
+    orderedAt: event.meta.orderedAt?.toISOString() ?? row?.orderedAt ?? null,
+    fulfilledAt: row?.fulfilledAt ?? (next.facts.snapshot?.fulfillment === "fulfilled" ? occurredAt : null),
+    capturedAt: row?.capturedAt ?? (entered("captured") ? occurredAt : null),
   };
+  const stateWrite = row
+    ? Prisma.sql`
+    order_state_written AS (
+      UPDATE "OrderState" SET "state" = ${data.state}, "facts" = ${data.facts}::jsonb, "orderName" = ${data.orderName}, "countryCode" = ${data.countryCode},
+             "orderedAt" = ${data.orderedAt}::timestamp(3), "fulfilledAt" = ${data.fulfilledAt}::timestamp(3), "capturedAt" = ${data.capturedAt}::timestamp(3),
+             "updatedAt" = GREATEST(${now}::timestamp(3), "updatedAt" + interval '1 millisecond')
+       WHERE "shop" = ${shop} AND "orderId" = ${event.orderId} AND "updatedAt" = ${row.updatedAt}::timestamp(3)
+      RETURNING 1)`
+    : Prisma.sql`
+    order_state_written AS (
+      INSERT INTO "OrderState" ("shop", "orderId", "orderName", "state", "facts", "countryCode", "orderedAt", "fulfilledAt", "capturedAt", "updatedAt")
+      VALUES (${shop}, ${event.orderId}, ${data.orderName}, ${data.state}, ${data.facts}::jsonb, ${data.countryCode},
+              ${data.orderedAt}::timestamp(3), ${data.fulfilledAt}::timestamp(3), ${data.capturedAt}::timestamp(3), ${now}::timestamp(3))
+      RETURNING 1)`;
+  const ctes = Prisma.sql`${stateWrite},
+    order_transition_written AS (
+      INSERT INTO "OrderTransition" ("shop", "id", "orderId", "eventKey", "source", "outcome", "fromState", "toState", "steps", "code", "message", "occurredAt", "recordedAt")
+      SELECT ${shop}, ${randomUUID()}, ${event.orderId}, ${input.eventKey}, ${input.source}, ${result.outcome}, ${result.from}, ${result.to},
+             ${JSON.stringify(result.steps)}::jsonb, ${result.code}::text, ${result.message}, ${occurredAt}::timestamp(3), ${now}::timestamp(3)
+       WHERE EXISTS (SELECT 1 FROM order_state_written)
+      RETURNING 1)`;
+  return { replay: null, result, ctes };
+}
 
+/**
+ * Records a planned event, with `along` (CTEs of the caller's own writes, e.g. the order's lines
+ * and promotion uses) in the same statement, one round trip. A replay writes only `along`.
+ * The state row changed since it was read: OrderStateConflict (the caller's transaction is
+ * rolled back and the processor retries the event). So does a concurrent first delivery of the
+ * same event or order (a unique violation).
+ */
+export async function commitOrderEvent(tx: ShopDb, shop: string, input: RecordedEvent, planned: PlannedEvent, along: readonly Prisma.Sql[] = []): Promise<ApplyResult> {
+  if (planned.replay) {
+    if (along.length > 0) await tx.$queryRaw(Prisma.sql`WITH ${Prisma.join(along, ", ")} SELECT 1 AS "done"`);
+    return planned.replay;
+  }
+  const { event } = input;
+  let written: number;
   try {
-    if (loaded) {
-      const { count } = await tx.orderState.updateMany({ where: { orderId: event.orderId, updatedAt: loaded.row.updatedAt }, data: stateData });
-      if (count === 0) throw new OrderStateConflict(`order ${event.orderId} changed while ${input.source} was applied; the event is retried`);
-    } else {
-      await tx.orderState.create({ data: { shop, orderId: event.orderId, ...stateData } });
-    }
-    await tx.orderTransition.create({
-      data: {
-        shop,
-        orderId: event.orderId,
-        eventKey: input.eventKey,
-        source: input.source,
-        outcome: result.outcome,
-        fromState: result.from,
-        toState: result.to,
-        steps: result.steps as unknown as Prisma.InputJsonValue,
-        code: result.code,
-        message: result.message,
-        occurredAt,
-      },
-    });
+    const [row] = await tx.$queryRaw<{ written: number }[]>(
+      Prisma.sql`WITH ${Prisma.join([...along, planned.ctes], ", ")} SELECT (SELECT count(*) FROM order_state_written)::integer AS "written"`,
+    );
+    written = row?.written ?? 0;
   } catch (error) {
     // A concurrent first delivery of the same event or order: thrown (the transaction is rolled back), so the processor retries and then replays.
-    if (isUniqueViolation(error)) throw new OrderStateConflict(`order ${event.orderId}: event ${input.eventKey} was recorded concurrently; retried`);
+    if (isUniqueViolation(error) || isRawUniqueViolation(error)) throw new OrderStateConflict(`order ${event.orderId}: event ${input.eventKey} was recorded concurrently; retried`);
     throw error;
   }
-  if (result.outcome === "applied" && SETTLING_STATES.has(result.to)) await settleCompensations(tx, event.orderId, result.to, occurredAt);
+  if (written === 0) throw new OrderStateConflict(`order ${event.orderId} changed while ${input.source} was applied; the event is retried`);
+  const { result } = planned;
+  if (result.outcome === "applied" && SETTLING_STATES.has(result.to)) await settleCompensations(tx, event.orderId, result.to, event.at);
   return result;
+}
+
+/** A unique violation raised by raw SQL ($queryRaw): Prisma reports it as P2010 with the driver's error kind. */
+function isRawUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2010") return false;
+  const cause = (error.meta as { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } | undefined)?.driverAdapterError?.cause;
+  return cause?.kind === "UniqueConstraintViolation" || cause?.originalCode === "23505";
 }
 
 /** A compensation requested from Shopify is settled when Shopify's own webhook moves the order into its end state. */

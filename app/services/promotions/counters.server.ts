@@ -18,7 +18,7 @@
  * applications (the GraphQL reconcile) count no use: only orders seen through orders/* webhooks
  * are counted.
  */
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 
 import type { MetafieldsSetInput } from "../../../graphql/generated/admin.types";
 import { MetafieldsSet } from "../../../graphql/operations";
@@ -86,39 +86,68 @@ export async function recordPromotionUses(db: ShopDb, shop: string, payload: unk
   return db.$transaction((tx) => recordPromotionUsesIn(tx as unknown as ShopDb, shop, payload));
 }
 
-/** recordPromotionUses inside a transaction the caller holds (the orders/* handler's). */
+/** recordPromotionUses inside a transaction the caller holds: promotionUsesCtes, one statement. */
 export async function recordPromotionUsesIn(tx: ShopDb, shop: string, payload: unknown): Promise<string> {
   const read = promotionUsesFromWebhook(payload);
-  const before = await tx.promotionUse.findMany({ where: { orderId: read.orderId }, select: { promotionId: true, customerId: true, amountCents: true } });
-  const same =
-    before.length === read.shares.length &&
-    read.shares.every((s) => before.some((b) => b.promotionId === s.promotionId && b.amountCents === s.amountCents && b.customerId === read.customerId));
-  // Every ordering customer is (re)published: their order count is now ≥ 1, so the function
-  // stops inferring "no uses" from numberOfOrders = 0 and needs the metafield.
-  const customers = new Set<string>();
-  if (read.customerId) customers.add(read.customerId);
-  for (const b of before) if (b.customerId) customers.add(b.customerId);
-  if (!same) {
-    await tx.promotionUse.deleteMany({ where: { orderId: read.orderId } });
-    if (read.shares.length > 0) {
-      await tx.promotionUse.createMany({
-        data: read.shares.map((s) => ({
-          shop,
-          orderId: read.orderId,
-          promotionId: s.promotionId,
-          customerId: read.customerId,
-          amountCents: s.amountCents,
-          currencyCode: read.currencyCode,
-          orderCreatedAt: read.createdAt,
-        })),
-      });
-    }
-  }
-  const marks = [...customers].map((ownerId) => ({ ownerKind: "customer", ownerId }));
-  if (!same) marks.push({ ownerKind: "budget", ownerId: BUDGETS_OWNER });
-  for (const mark of marks) await markDirty(tx, shop, mark.ownerKind, mark.ownerId);
+  const rows = await tx.$queryRaw<{ same: boolean }[]>(Prisma.sql`WITH ${promotionUsesCtes(shop, read)} SELECT "same" FROM promotion_uses_same`);
+  return promotionUsesOutcome(read, rows[0]?.same === true);
+}
+
+/** What recordPromotionUses answers. */
+export function promotionUsesOutcome(read: RecordedUses, same: boolean): string {
   const names = read.shares.map((s) => s.promotionId).join(", ");
   return same ? `promotion uses unchanged (${read.shares.length})` : read.shares.length > 0 ? `promotion uses: ${names}` : "no promotion uses";
+}
+
+/**
+ * The replacement of an order's promotion uses as CTEs of one statement (the orders/* handler
+ * runs them with its other writes once the mirror took the payload). The stored uses are the payload's already (same promotions, amounts and customer): nothing is
+ * written. Otherwise uses no longer named are deleted and the others inserted or overwritten,
+ * and the budgets are marked for publishing. Every ordering customer, the payload's and any
+ * stored one, is marked either way: their order count is now ≥ 1, so the function stops
+ * inferring "no uses" from numberOfOrders = 0 and needs the metafield.
+ *
+ * Defines: promotion_uses_before, promotion_uses_input, promotion_uses_same(same),
+ * promotion_uses_gone, promotion_uses_written, promotion_counters_marked.
+ */
+export function promotionUsesCtes(shop: string, read: RecordedUses & { currencyCode: string; createdAt: Date | null }): Prisma.Sql {
+  const shares = JSON.stringify(read.shares.map((s) => ({ promotionId: s.promotionId, amountCents: s.amountCents })));
+  const now = new Date().toISOString();
+  return Prisma.sql`
+    promotion_uses_before AS (
+      SELECT "promotionId", "customerId", "amountCents" FROM "PromotionUse" WHERE "shop" = ${shop} AND "orderId" = ${read.orderId}),
+    promotion_uses_input AS (
+      SELECT * FROM jsonb_to_recordset(${shares}::jsonb) AS s("promotionId" text, "amountCents" integer)),
+    promotion_uses_same AS (
+      SELECT (SELECT count(*) FROM promotion_uses_before) = (SELECT count(*) FROM promotion_uses_input)
+             AND NOT EXISTS (
+               SELECT 1 FROM promotion_uses_input n
+                WHERE NOT EXISTS (SELECT 1 FROM promotion_uses_before b
+                                   WHERE b."promotionId" = n."promotionId" AND b."amountCents" = n."amountCents"
+                                     AND b."customerId" IS NOT DISTINCT FROM ${read.customerId}::text)) AS "same"),
+    promotion_uses_gone AS (
+      DELETE FROM "PromotionUse"
+       WHERE "shop" = ${shop} AND "orderId" = ${read.orderId} AND NOT (SELECT "same" FROM promotion_uses_same)
+         AND "promotionId" NOT IN (SELECT "promotionId" FROM promotion_uses_input)
+      RETURNING 1),
+    promotion_uses_written AS (
+      INSERT INTO "PromotionUse" ("shop", "orderId", "promotionId", "customerId", "amountCents", "currencyCode", "orderCreatedAt", "recordedAt")
+      SELECT ${shop}, ${read.orderId}, n."promotionId", ${read.customerId}::text, n."amountCents", ${read.currencyCode},
+             ${read.createdAt ? read.createdAt.toISOString() : null}::timestamp(3), ${now}::timestamp(3)
+        FROM promotion_uses_input n
+       WHERE NOT (SELECT "same" FROM promotion_uses_same)
+      ON CONFLICT ("shop", "orderId", "promotionId") DO UPDATE SET
+        "customerId" = EXCLUDED."customerId", "amountCents" = EXCLUDED."amountCents", "currencyCode" = EXCLUDED."currencyCode",
+        "orderCreatedAt" = EXCLUDED."orderCreatedAt", "recordedAt" = EXCLUDED."recordedAt"
+      RETURNING 1),
+    promotion_counters_marked AS (
+      INSERT INTO "PromotionCounterDirty" ("shop", "ownerKind", "ownerId", "markedAt")
+      SELECT ${shop}, m."ownerKind", m."ownerId", ${now}::timestamp(3)
+        FROM (SELECT 'customer' AS "ownerKind", ${read.customerId}::text AS "ownerId" WHERE ${read.customerId}::text IS NOT NULL
+              UNION SELECT 'customer', "customerId" FROM promotion_uses_before WHERE "customerId" IS NOT NULL
+              UNION SELECT 'budget', ${BUDGETS_OWNER} WHERE NOT (SELECT "same" FROM promotion_uses_same)) AS m
+      ON CONFLICT ("shop", "ownerKind", "ownerId") DO UPDATE SET "markedAt" = EXCLUDED."markedAt"
+      RETURNING 1)`;
 }
 
 async function markDirty(db: ShopDb, shop: string, ownerKind: string, ownerId: string): Promise<void> {
