@@ -9,7 +9,9 @@
  */
 import { createHash } from "node:crypto";
 import type { ShopifyReturnStatus } from "../../domain/orders/facts";
-import { deleteOrder, orderFromWebhook, writeOrderIn } from "../mirror/orders.server";
+import { Prisma } from "@prisma/client";
+import { deleteOrder, orderDetailsCtes, orderFromWebhook, orderUpsertCte } from "../mirror/orders.server";
+import type { ApplyOutcome } from "../mirror/apply-if-newer.server";
 import type { ShopDb } from "../db/scoped.server";
 import { disposeFromWebhook, returnFromWebhook as rmaFromWebhook } from "../returns/cases.server";
 import type { AreaHandlers, Handler, HandlerContext } from "../webhooks/handler-types";
@@ -18,8 +20,8 @@ import { onOrderEvent } from "../reservations/api.server";
 import { signalReserveFailed } from "./compensation.server";
 import { isTimeZone } from "../../domain/orders/chargebacks";
 import { disputeRecordFromWebhook, recordDispute, recordFraudCancellation } from "./disputes.server";
-import { recordOrderEvent, recordOrderEventIn } from "./state.server";
-import { recordPromotionUsesIn } from "../promotions/counters.server";
+import { commitOrderEvent, orderMachineColumns, planOrderEvent, recordOrderEvent, type MachineRead } from "./state.server";
+import { promotionUsesCtes, promotionUsesFromWebhook } from "../promotions/counters.server";
 
 type OrderTopic =
   | "orders/create" | "orders/updated" | "orders/paid" | "orders/cancelled" | "orders/fulfilled"
@@ -43,17 +45,27 @@ async function applyToOrder(ctx: HandlerContext, event: OrderEventFromPayload): 
  * (authorize / release / commit the holds the order names). A hold that cannot be
  * authorized is an authorization (or capture) without an inventory reserve: the
  * compensating action is planned for staff to run.
+ *
+ * The transaction is two statements: the Order row's apply-if-newer write with the state
+ * machine's read (the event's earlier transition, the order's state row), then, with the Order
+ * row locked, every write at once: the lines, customer and promotion uses when the mirror took
+ * the payload, and the state row and transition unless the event is a replay.
  */
 const orderEvent: Handler = async (ctx) => {
   const record = orderFromWebhook(ctx.payload);
   const event = orderSnapshotFromWebhook(ctx.payload);
+  const input = { eventKey: eventKeyOf(ctx), source: ctx.topic, event };
   // The mirror, the state machine and (when the mirror took the payload) the promotions area's
   // use counters (per-customer and budget caps) in one transaction: a retried event redoes all three.
   const mirror = await ctx.db.$transaction(async (raw) => {
     const tx = raw as unknown as ShopDb;
-    const written = await writeOrderIn(tx, ctx.shop, record, "webhook");
-    await recordOrderEventIn(tx, ctx.shop, { eventKey: eventKeyOf(ctx), source: ctx.topic, event });
-    if (written === "applied") await recordPromotionUsesIn(tx, ctx.shop, ctx.payload);
+    const [read] = await tx.$queryRaw<(MachineRead & { applied: boolean | null })[]>(
+      Prisma.sql`WITH ${orderUpsertCte(ctx.shop, record, "webhook")}
+        SELECT (SELECT "applied" FROM order_written) AS "applied", ${orderMachineColumns(ctx.shop, event.orderId, input.eventKey)}`,
+    );
+    const written: ApplyOutcome = read?.applied === true ? "applied" : "stale";
+    const along = written === "applied" ? [orderDetailsCtes(ctx.shop, record, "webhook"), promotionUsesCtes(ctx.shop, promotionUsesFromWebhook(ctx.payload))] : [];
+    await commitOrderEvent(tx, ctx.shop, input, planOrderEvent(ctx.shop, input, read ?? { prior: null, state: null }), along);
     return written;
   });
   const reservations = await onOrderEvent(ctx.prisma, ctx.shop, ctx.topic, ctx.payload, eventKeyOf(ctx), ctx.now);
