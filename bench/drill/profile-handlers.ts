@@ -31,8 +31,14 @@ try {
   // The worker runs one handler at a time: a query is charged to the handler running.
   let current: string | null = null;
   const queries = new Map<string, Map<string, number>>();
+  // The receiver runs in this process too: its WebhookEvent writes and backlog counts are not the handler's.
+  let receiverQueries = 0;
   prisma.$on("query", (e) => {
     if (!current) return;
+    if (e.query.includes('"WebhookEvent"')) {
+      receiverQueries += 1;
+      return;
+    }
     const byTopic = queries.get(current) ?? new Map<string, number>();
     const sql = e.query.replace(/\$\d+/g, "?").replace(/\s+/g, " ").slice(0, 140);
     byTopic.set(sql, (byTopic.get(sql) ?? 0) + 1);
@@ -82,6 +88,7 @@ try {
   }
   console.log("\noutcomes:");
   for (const [key, n] of [...outcomes].sort()) console.log(`  ${String(n).padStart(5)}  ${key}`);
+  console.log(`\nqueries per event below: the handler's own (${receiverQueries} receiver queries on WebhookEvent while handlers ran left out); a transaction's BEGIN is not logged by Prisma (its COMMIT is)`);
   for (const [topic, byTopic] of queries) {
     const n = stats.get(topic)?.n ?? 1;
     const total = [...byTopic.values()].reduce((a, b) => a + b, 0);
