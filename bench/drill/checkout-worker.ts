@@ -5,7 +5,7 @@
  * 20 promotions, a validation with the drop's rules and ATP copy, the routing config and ATP
  * metafields), and a drop cart (the drop SKU plus two other lines, a signed-in VIP shipping to
  * New York) checked out through the checkout simulator, one function every `intervalMs`, in
- * turn, until the parent posts "stop". It answers with wall-time and instruction
+ * turn, from the parent's "start" until its "stop" (it posts "ready" once set up). It answers with wall-time and instruction
  * summaries per function. A function that did not run is reported "not measured" with the
  * simulator's reason; a run whose status is not ok counts as an error.
  *
@@ -38,9 +38,18 @@ async function main(): Promise<void> {
   for (const extension of chosen) await buildFunction(extension);
   const samples = new Map(chosen.map((e) => [e.handle, { wall: [] as number[], instructions: [] as number[], inputBytes: [] as number[], errors: 0, note: undefined as string | undefined }]));
   let stop = false;
+  let start: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (start = resolve));
   parentPort?.on("message", (message) => {
-    if (message === "stop") stop = true;
+    if (message === "start") start();
+    if (message === "stop") {
+      stop = true;
+      start();
+    }
   });
+  // Set up (functions built, store ready) before the load: sampling starts when the parent says.
+  parentPort?.postMessage({ ready: true });
+  await started;
   // Bounded by the parent: it posts "stop" at the end of the load and terminates us after.
   // One function per interval, in turn: a round of all five costs about a second of CPU in the
   // instruction-counting interpreter, which would otherwise run nearly back to back.

@@ -116,6 +116,8 @@ export interface DrillOptions {
   /** Acknowledge N deliveries without passing them to the app (loss-check self-test). */
   injectDrops?: number;
   drainTimeoutMs?: number;
+  /** Orders created and processed before measuring (default 50; not counted). */
+  warmUpOrders?: number;
   /** Checkout simulator sampling in a worker thread; null disables it. */
   /** nice: the sampler thread's nice value (0..19; omitted = the process's own). */
   checkout?: { intervalMs: number; functions: string[]; nice?: number } | null;
@@ -278,8 +280,33 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
     app = await options.startApp({ port, emulatorUrl: emulator.url, accessToken, apiSecret, shop });
     log(`app under drill on ${app.url}; emulator on ${emulator.url}`);
 
-    // Warm-up: stock up the variants the drop sells (their webhooks are delivered and processed
-    // before measuring starts).
+    // The checkout sampler is set up first: its setup (building the functions) is not load.
+    if (options.checkout) {
+      worker = new Worker(path.resolve(import.meta.dirname, "checkout-worker.ts"), {
+        workerData: { seed: options.seed, intervalMs: options.checkout.intervalMs, functions: options.checkout.functions, nice: options.checkout.nice },
+        execArgv: ["--import", "tsx"],
+      });
+      worker.on("error", (error) => notes.push(`checkout worker: ${error.message}`));
+      if (options.checkout.nice !== undefined) notes.push(`checkout sampler thread at nice ${options.checkout.nice} (it stands in for Shopify's checkout hosts; its wall times include waiting for a core, its instructions do not)`);
+      // "ready" once set up (before the load, so building the functions does not compete with
+      // it); then its one answer: the samples after "stop", or at once when its setup failed.
+      const w = worker;
+      let ready: () => void = () => undefined;
+      const isReady = new Promise<void>((resolve) => (ready = resolve));
+      workerAnswer = new Promise((resolve) => {
+        w.on("message", (message: { ready?: true; checkout?: DrillResults["checkout"]; error?: string }) => {
+          if (message.ready) return ready();
+          if (message.error) notes.push(`checkout sampler: ${message.error}`);
+          ready();
+          resolve(message.checkout ?? []);
+        });
+      });
+      await Promise.race([isReady, sleep(120_000)]);
+    }
+
+    // Warm-up: stock up the variants the drop sells, then a few orders through the order
+    // handlers (a store's app has taken orders before its drop starts: code and statements
+    // warm); their webhooks are delivered and processed before measuring starts.
     const pool = stockedVariants(emulator, 200);
     if (pool.length === 0) throw new Error("the seed has no tracked variant stocked at an active location");
     emulator.store.applyInventory({
@@ -287,6 +314,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
       referenceDocumentUri: "peakguard://drill/warm-up",
       deltas: pool.map((v) => ({ itemId: v.itemId, locationId: v.locationId, name: "available" as const, delta: 1_000_000 })),
     });
+    for (let i = 0; i < (options.warmUpOrders ?? 50); i++) {
+      emulator.store.createOrder({ lineItems: [{ variantId: pool[i % pool.length]!.variantId, quantity: 1 }], financialStatus: "PAID", email: `warm-up${i}@drill.example`, tags: ["drill", "warm-up"] });
+      if (i % 10 === 9) await sleep(100);
+    }
     await emulator.webhooks.flush();
     const appDb = app.prisma;
     await waitFor(async () => (await appDb.webhookEvent.count({ where: { shop, status: { in: UNFINISHED } } })) === 0, 30_000);
@@ -303,22 +334,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
       byTopic[event.topic] = (byTopic[event.topic] ?? 0) + 1;
     });
 
-    if (options.checkout) {
-      worker = new Worker(path.resolve(import.meta.dirname, "checkout-worker.ts"), {
-        workerData: { seed: options.seed, intervalMs: options.checkout.intervalMs, functions: options.checkout.functions, nice: options.checkout.nice },
-        execArgv: ["--import", "tsx"],
-      });
-      worker.on("error", (error) => notes.push(`checkout worker: ${error.message}`));
-      if (options.checkout.nice !== undefined) notes.push(`checkout sampler thread at nice ${options.checkout.nice} (it stands in for Shopify's checkout hosts; its wall times include waiting for a core, its instructions do not)`);
-      // Its one answer: the samples after "stop", or at once when its setup failed (error).
-      const w = worker;
-      workerAnswer = new Promise((resolve) => {
-        w.once("message", (message: { checkout: DrillResults["checkout"]; error?: string }) => {
-          if (message.error) notes.push(`checkout sampler: ${message.error}`);
-          resolve(message.checkout);
-        });
-      });
-    }
+    if (worker) worker.postMessage("start");
 
     const cpuBefore = app.cpu?.() ?? null;
     const drillCpuBefore = process.cpuUsage();
