@@ -41,13 +41,6 @@ function storedResult(row: { outcome: string; fromState: string; toState: string
   };
 }
 
-export async function loadMachine(db: ShopDb, orderId: string) {
-  const row = await db.orderState.findFirst({ where: { orderId } });
-  if (!row) return null;
-  if (!isState(row.state)) throw new Error(`OrderState ${orderId}: "${row.state}" is not a state of the order state machine`);
-  return { row, machine: { state: row.state, facts: row.facts as unknown as OrderFacts } };
-}
-
 /** Applies one event to its order (or returns the stored result of its earlier delivery), in a transaction of its own. */
 export async function recordOrderEvent(db: ShopDb, shop: string, input: RecordedEvent): Promise<ApplyResult> {
   return db.$transaction((tx) => recordOrderEventIn(tx as unknown as ShopDb, shop, input));
