@@ -113,12 +113,14 @@ export class InventoryJobs {
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly options: { intervalMs?: number; now?: () => Date; onError?: (shop: string, error: unknown) => void } = {},
+    private readonly options: { intervalMs?: number; now?: () => Date; onError?: (shop: string, error: unknown) => void; onPassError?: (error: unknown) => void } = {},
   ) {}
 
   start(): this {
     if (!this.timer) {
-      this.timer = setInterval(() => void this.tick(), this.options.intervalMs ?? PUBLISH_INTERVAL_MS);
+      // A failed pass (the shop list unreadable: the database unreachable, say) is logged and the
+      // next one tries again — never an unhandled rejection that ends the server.
+      this.timer = setInterval(() => void this.tick().catch((error: unknown) => (this.options.onPassError ?? ((e) => console.error("[inventory] jobs pass failed", e)))(error)), this.options.intervalMs ?? PUBLISH_INTERVAL_MS);
       this.timer.unref();
     }
     return this;

@@ -80,16 +80,24 @@ export class PeakScheduler {
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly options: Omit<TickOptions, "now"> & { pollMs?: number } = {}
+    private readonly options: Omit<TickOptions, "now"> & { pollMs?: number; onError?: (error: unknown) => void } = {}
   ) {}
 
   start(): this {
     if (!this.timer) {
-      this.timer = setInterval(() => void this.tick(), this.options.pollMs ?? SCHEDULER_POLL_MS);
+      this.timer = setInterval(() => void this.pass(), this.options.pollMs ?? SCHEDULER_POLL_MS);
       this.timer.unref();
-      void this.tick();
+      void this.pass();
     }
     return this;
+  }
+
+  /** A timed tick: a failure (the database unreachable, say) is logged and the next tick tries again, never an unhandled rejection that ends the server. */
+  private pass(): Promise<void> {
+    return this.tick().then(
+      () => undefined,
+      (error: unknown) => (this.options.onError ?? ((e) => console.error("[peak] scheduler tick failed", e)))(error),
+    );
   }
 
   stop(): void {

@@ -51,6 +51,9 @@ export async function startPromotionJobs(): Promise<void> {
     running = true;
     try {
       await runPromotionJobs(prisma);
+    } catch (error) {
+      // The shop list unreadable (the database unreachable, say): the next pass tries again.
+      console.error("[promotions] counters pass failed", error);
     } finally {
       running = false;
     }

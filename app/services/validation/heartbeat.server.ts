@@ -42,6 +42,9 @@ export async function startCheckoutHeartbeat(): Promise<void> {
     running = true;
     try {
       await beatAllCheckoutClocks(prisma);
+    } catch (error) {
+      // The shop list unreadable (the database unreachable, say): the next beat tries again.
+      console.error("[validation] clock heartbeat failed", error);
     } finally {
       running = false;
     }
