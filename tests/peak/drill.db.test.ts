@@ -36,6 +36,7 @@ const drill = (injectDrops: number) =>
     injectDrops,
     drainTimeoutMs: 30_000,
     checkout: null,
+    warmUpOrders: 5,
   });
 
 describe("the drill's loss check", () => {
