@@ -145,8 +145,11 @@ async function configuredPeak(reportUrl: string | null, shop: string): Promise<{
     } finally {
       await database.close();
     }
-  } catch {
-    return { peak: 2_000, source: "default (report database unreadable)" };
+  } catch (error) {
+    // A database not set up yet (the report is stored once it is migrated) is the common case.
+    const message = error instanceof Error ? error.message : String(error);
+    const why = /does not exist/.test(message) ? "no Peak settings yet: the report database is not set up" : `report database unreadable: ${message.trim().split("\n").pop()}`;
+    return { peak: 2_000, source: `default (${why})` };
   }
 }
 
