@@ -66,11 +66,20 @@ export async function applyIfNewer<TData extends Record<string, unknown>>(
     // A concurrent delivery created the row first. (Inside a transaction on
     // PostgreSQL the transaction is now aborted and its commit fails: the
     // processor retries the event, which then finds the row and reports stale.)
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return "stale";
+    if (isUniqueViolation(error)) return "stale";
     throw error;
   }
 }
 
+/**
+ * A unique violation: P2002 from Prisma's model API, or PostgreSQL's 23505 raised by a raw
+ * statement ($queryRaw / $executeRaw), which Prisma reports as P2010 with the driver adapter's
+ * error (kind UniqueConstraintViolation, original code 23505; the message names the code too).
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === "P2002") return true;
+  if (error.code !== "P2010") return false;
+  const cause = (error.meta as { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } | undefined)?.driverAdapterError?.cause;
+  return cause?.kind === "UniqueConstraintViolation" || cause?.originalCode === "23505" || /\b23505\b/.test(error.message);
 }

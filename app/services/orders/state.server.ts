@@ -169,20 +169,13 @@ export async function commitOrderEvent(tx: ShopDb, shop: string, input: Recorded
     written = row?.written ?? 0;
   } catch (error) {
     // A concurrent first delivery of the same event or order: thrown (the transaction is rolled back), so the processor retries and then replays.
-    if (isUniqueViolation(error) || isRawUniqueViolation(error)) throw new OrderStateConflict(`order ${event.orderId}: event ${input.eventKey} was recorded concurrently; retried`);
+    if (isUniqueViolation(error)) throw new OrderStateConflict(`order ${event.orderId}: event ${input.eventKey} was recorded concurrently; retried`);
     throw error;
   }
   if (written === 0) throw new OrderStateConflict(`order ${event.orderId} changed while ${input.source} was applied; the event is retried`);
   const { result } = planned;
   if (result.outcome === "applied" && SETTLING_STATES.has(result.to)) await settleCompensations(tx, event.orderId, result.to, event.at);
   return result;
-}
-
-/** A unique violation raised by raw SQL ($queryRaw): Prisma reports it as P2010 with the driver's error kind. */
-function isRawUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2010") return false;
-  const cause = (error.meta as { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } | undefined)?.driverAdapterError?.cause;
-  return cause?.kind === "UniqueConstraintViolation" || cause?.originalCode === "23505";
 }
 
 /** A compensation requested from Shopify is settled when Shopify's own webhook moves the order into its end state. */

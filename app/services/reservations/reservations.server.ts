@@ -31,6 +31,7 @@ import {
   type ReservationView,
 } from "../../domain/inventory/reservations";
 import type { ShopDb } from "../db/scoped.server";
+import { isUniqueViolation } from "../mirror/apply-if-newer.server";
 import { idempotent, requestHash, type ApiAnswer, type IdempotentAnswer, type ShopTx } from "./idempotency.server";
 
 export const MAX_HOLD_QUANTITY = 10_000;
@@ -270,19 +271,11 @@ async function holdInOneStatement(db: ShopDb, shop: string, key: string, request
     rows = await db.$queryRaw<{ answer: string }[]>(statement);
   } catch (error) {
     // The key is in the log already (or being written): nothing of this statement stays; the step-by-step path replays.
-    if (isRawUniqueViolation(error)) return null;
+    if (isUniqueViolation(error)) return null;
     throw error;
   }
   const answer = rows[0]?.answer;
   return answer === undefined ? null : { status: 201, body: JSON.parse(answer) as unknown, replayed: false };
-}
-
-/** A unique violation (23505) raised by a raw statement (Prisma reports it as P2010, or P2002 on some adapters). */
-function isRawUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (error.code === "P2002") return true;
-  const meta = JSON.stringify(error.meta ?? {});
-  return error.code === "P2010" && (meta.includes("23505") || /unique/i.test(error.message));
 }
 
 /** The general path: every check named, refusals stored, candidates tried in order (idempotency.server). */
