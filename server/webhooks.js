@@ -11,7 +11,8 @@
  * writes its Response; anything else is not handled (the caller hands it to Remix). A thrown
  * Response is answered as Remix answers it for a resource route; any other error is logged and
  * answered 500, so Shopify delivers again. Under `shopify app dev` (Vite) the same actions run
- * through Remix: the behaviour is the route's either way.
+ * through Remix: the behaviour is the route's either way. Deliveries get no morgan line: the
+ * event log (WebhookEvent) records each one, with its delivery count.
  */
 
 /**
