@@ -6,7 +6,7 @@
 import { Prisma } from "@prisma/client";
 import type { ShopDb } from "../db/scoped.server";
 import { parseMoney } from "../../domain/money";
-import { applyIfNewer, mirrorDelegate, type ApplyOutcome } from "./apply-if-newer.server";
+import type { ApplyOutcome } from "./apply-if-newer.server";
 import type { MirrorSource } from "./catalog.server";
 import {
   asArray,
@@ -203,8 +203,17 @@ export function orderDetailsCtes(shop: string, record: OrderRecord, source: Mirr
              IS DISTINCT FROM (EXCLUDED."orderId", EXCLUDED."sku", EXCLUDED."variantId", EXCLUDED."quantity", EXCLUDED."priceCents")
       RETURNING 1)`,
   ];
-  if (customer) {
-    parts.push(Prisma.sql`
+  if (customer) parts.push(customerUpsertCte(shop, customer, source));
+  return Prisma.join(parts, ", ");
+}
+
+/**
+ * The customer's apply-if-newer write as a CTE, `customer_written` (one row when applied, none
+ * when stale): inserted, or updated only when the stored shopifyUpdatedAt is older. Used with
+ * an applied order's details and alone for customers/create|update.
+ */
+function customerUpsertCte(shop: string, customer: CustomerRecord, source: MirrorSource): Prisma.Sql {
+  return Prisma.sql`
     customer_written AS (
       INSERT INTO "Customer" ("shop", "id", "email", "phone", "tags", "shopifyUpdatedAt", "source", "syncedAt")
       VALUES (${shop}, ${customer.id}, ${customer.email}, ${customer.phone}, ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(customer.tags)}::jsonb)),
@@ -213,9 +222,7 @@ export function orderDetailsCtes(shop: string, record: OrderRecord, source: Mirr
         "email" = EXCLUDED."email", "phone" = EXCLUDED."phone", "tags" = EXCLUDED."tags", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
         "source" = EXCLUDED."source", "syncedAt" = EXCLUDED."syncedAt"
        WHERE "Customer"."shopifyUpdatedAt" < EXCLUDED."shopifyUpdatedAt"
-      RETURNING 1)`);
-  }
-  return Prisma.join(parts, ", ");
+      RETURNING 1)`;
 }
 
 /** writeOrder inside a transaction the caller holds: orderUpsertCte, then (applied) orderDetailsCtes. */
@@ -226,20 +233,11 @@ export async function writeOrderIn(tx: ShopDb, shop: string, record: OrderRecord
   return "applied";
 }
 
-type CustomerWriter = Pick<ShopDb, "customer">;
-
-function writeCustomerWith(db: CustomerWriter, shop: string, record: CustomerRecord, source: MirrorSource): Promise<ApplyOutcome> {
-  return applyIfNewer(mirrorDelegate(db.customer), { shop, id: record.id }, record.updatedAt, {
-    email: record.email,
-    phone: record.phone,
-    tags: record.tags,
-    source,
-  } satisfies Prisma.CustomerUncheckedUpdateManyInput);
-}
-
-/** customers/create|update payload. */
-export function writeCustomerFromWebhook(db: ShopDb, shop: string, payload: unknown): Promise<ApplyOutcome> {
-  return writeCustomerWith(db, shop, customerFromJson(asObject(payload, "customer")), "webhook");
+/** customers/create|update payload: the same apply-if-newer statement as an order's customer. */
+export async function writeCustomerFromWebhook(db: ShopDb, shop: string, payload: unknown): Promise<ApplyOutcome> {
+  const customer = customerFromJson(asObject(payload, "customer"));
+  const written = await db.$queryRaw<unknown[]>(Prisma.sql`WITH ${customerUpsertCte(shop, customer, "webhook")} SELECT 1 AS "applied" FROM customer_written`);
+  return written.length > 0 ? "applied" : "stale";
 }
 
 /** orders/delete and customers/delete carry only the id. */
