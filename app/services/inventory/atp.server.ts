@@ -265,14 +265,22 @@ export function preparedAtpStatement(sql: Prisma.Sql): PreparedAtpStatement {
   return { name, text: sql.text, values: sql.values.map((v) => (v instanceof Date ? v.toISOString() : v)), rowMode: "array" };
 }
 
-/** Rows of a prepared ATP statement (arrays, columns in `fields`) → AtpRow objects of one shape. */
-export function atpRowsOf(result: { rows: unknown[][]; fields: { name: string }[] }): AtpRow[] {
+/**
+ * The column index of each named column of an array-mode result (`fields`), for building rows
+ * of one shape; a column the statement does not return throws, naming it and the statement.
+ */
+export function columnIndexOf<Row>(result: { fields: { name: string }[] }, statement: string): (name: keyof Row & string) => number {
   const at = new Map(result.fields.map((f, i) => [f.name, i]));
-  const col = (name: keyof AtpRow) => {
+  return (name) => {
     const i = at.get(name);
-    if (i === undefined) throw new Error(`ATP statement: no column "${name}" in its result`);
+    if (i === undefined) throw new Error(`${statement} statement: no column "${name}" in its result`);
     return i;
   };
+}
+
+/** Rows of a prepared ATP statement (arrays, columns in `fields`) → AtpRow objects of one shape. */
+export function atpRowsOf(result: { rows: unknown[][]; fields: { name: string }[] }): AtpRow[] {
+  const col = columnIndexOf<AtpRow>(result, "ATP");
   const c = {
     inventoryItemId: col("inventoryItemId"),
     locationId: col("locationId"),

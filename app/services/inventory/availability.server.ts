@@ -30,7 +30,7 @@ import { numericId } from "../../domain/routing/config";
 import { forShop, shopOf, type ShopDb } from "../db/scoped.server";
 import type { ApiDeps } from "../reservations/api.server";
 import { receivingPool } from "../webhooks/receive.server";
-import { atpFormula, epochMs, preparedAtpStatement, skuItemsSql, transitOutSql, type AtpReadOptions, type PreparingPool } from "./atp.server";
+import { atpFormula, columnIndexOf, epochMs, preparedAtpStatement, skuItemsSql, transitOutSql, type AtpReadOptions, type PreparingPool } from "./atp.server";
 
 /** At most this many SKUs per read (a drop page or a cart; a bigger cart asks twice). */
 export const MAX_AVAILABILITY_SKUS = 100;
@@ -136,12 +136,7 @@ SELECT a.sku AS "sku",
 
 /** Rows of the prepared statement (arrays, columns in `fields`) → AvailabilityRow. */
 export function availabilityRowsOf(result: { rows: unknown[][]; fields: { name: string }[] }): AvailabilityRow[] {
-  const at = new Map(result.fields.map((f, i) => [f.name, i]));
-  const col = (name: keyof AvailabilityRow) => {
-    const i = at.get(name);
-    if (i === undefined) throw new Error(`Availability statement: no column "${name}" in its result`);
-    return i;
-  };
+  const col = columnIndexOf<AvailabilityRow>(result, "Availability");
   const c = { sku: col("sku"), duplicate: col("duplicate"), total: col("total"), locationIds: col("locationIds"), atps: col("atps"), negative: col("negative"), asOf: col("asOf") };
   return result.rows.map((r) => ({
     sku: r[c.sku] as string,
