@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { afterEach, describe, expect, it } from "vitest";
+import { startTimedPasses } from "../../app/services/background-pass.server";
 import { InventoryJobs } from "../../app/services/inventory/jobs.server";
 import { PeakScheduler } from "../../app/services/peak/scheduler.server";
 
@@ -59,6 +60,32 @@ describe("background loops survive a database outage", () => {
       await expectOutageSurvived(state, errors);
     } finally {
       jobs.stop();
+    }
+  });
+
+  it("timed passes (promotion counters, checkout heartbeat) log a failed pass, keep going and never overlap", async () => {
+    const { state } = flakyDatabase();
+    const errors: unknown[] = [];
+    let running = 0;
+    let overlapped = false;
+    const timer = startTimedPasses({
+      everyMs: 5,
+      failure: "test pass failed",
+      onError: (e) => errors.push(e),
+      pass: async () => {
+        running += 1;
+        overlapped ||= running > 1;
+        state.reads += 1;
+        await sleep(12); // longer than the interval: the passes due meanwhile are skipped
+        running -= 1;
+        if (state.down) throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
+      },
+    });
+    try {
+      await expectOutageSurvived(state, errors);
+      expect(overlapped).toBe(false);
+    } finally {
+      clearInterval(timer);
     }
   });
 });

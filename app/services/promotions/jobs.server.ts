@@ -13,6 +13,7 @@ import { forShop } from "../db/scoped.server";
 import { adminClientFor } from "../inventory/jobs.server";
 import { publishPromotionCounters, type PublishedPromotionCounters } from "./counters.server";
 import { listPromotionSets } from "./promotions.server";
+import { startTimedPasses } from "../background-pass.server";
 
 export const PROMOTION_JOB_INTERVAL_MS = 10_000;
 
@@ -45,19 +46,5 @@ declare global {
 export async function startPromotionJobs(): Promise<void> {
   if (process.env.PEAKGUARD_PROMOTION_JOBS === "off" || process.env.VITEST || globalThis.__peakguardPromotionJobs) return;
   const { default: prisma } = await import("../../db.server");
-  let running = false;
-  const pass = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await runPromotionJobs(prisma);
-    } catch (error) {
-      // The shop list unreadable (the database unreachable, say): the next pass tries again.
-      console.error("[promotions] counters pass failed", error);
-    } finally {
-      running = false;
-    }
-  };
-  globalThis.__peakguardPromotionJobs = setInterval(() => void pass(), PROMOTION_JOB_INTERVAL_MS);
-  globalThis.__peakguardPromotionJobs.unref();
+  globalThis.__peakguardPromotionJobs = startTimedPasses({ everyMs: PROMOTION_JOB_INTERVAL_MS, pass: () => runPromotionJobs(prisma), failure: "[promotions] counters pass failed" });
 }

@@ -9,6 +9,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { OfflineSessionMissingError } from "../admin/offline.server";
 import { beatCheckoutClock } from "./clock.server";
+import { startTimedPasses } from "../background-pass.server";
 
 export const HEARTBEAT_MS = 60_000;
 
@@ -36,20 +37,5 @@ declare global {
 export async function startCheckoutHeartbeat(): Promise<void> {
   if (process.env.PEAKGUARD_CHECKOUT_HEARTBEAT === "off" || globalThis.__peakguardCheckoutHeartbeat) return;
   const { default: prisma } = await import("../../db.server");
-  let running = false;
-  const beat = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await beatAllCheckoutClocks(prisma);
-    } catch (error) {
-      // The shop list unreadable (the database unreachable, say): the next beat tries again.
-      console.error("[validation] clock heartbeat failed", error);
-    } finally {
-      running = false;
-    }
-  };
-  globalThis.__peakguardCheckoutHeartbeat = setInterval(() => void beat(), HEARTBEAT_MS);
-  globalThis.__peakguardCheckoutHeartbeat.unref();
-  void beat();
+  globalThis.__peakguardCheckoutHeartbeat = startTimedPasses({ everyMs: HEARTBEAT_MS, pass: () => beatAllCheckoutClocks(prisma), failure: "[validation] clock heartbeat failed", runNow: true });
 }
