@@ -146,9 +146,19 @@ export function orderFromGraphQL(node: OrderNode): OrderRecord {
   };
 }
 
-/** Writes the order and replaces its lines, unless a newer version is already stored. */
+/**
+ * Writes the order and makes its lines the record's, unless a newer version is already stored
+ * (the reconcile; the orders/* handler runs the same statements with its own): orderUpsertCte,
+ * then, applied, orderDetailsCtes, in one transaction.
+ */
 export async function writeOrder(db: ShopDb, shop: string, record: OrderRecord, source: MirrorSource): Promise<ApplyOutcome> {
-  return db.$transaction((tx) => writeOrderIn(tx as unknown as ShopDb, shop, record, source));
+  return db.$transaction(async (raw) => {
+    const tx = raw as unknown as ShopDb;
+    const written = await tx.$queryRaw<{ applied: boolean }[]>(Prisma.sql`WITH ${orderUpsertCte(shop, record, source)} SELECT "applied" FROM order_written`);
+    if (written.length === 0) return "stale";
+    await tx.$queryRaw(Prisma.sql`WITH ${orderDetailsCtes(shop, record, source)} SELECT 1 AS "done"`);
+    return "applied";
+  });
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -223,14 +233,6 @@ function customerUpsertCte(shop: string, customer: CustomerRecord, source: Mirro
         "source" = EXCLUDED."source", "syncedAt" = EXCLUDED."syncedAt"
        WHERE "Customer"."shopifyUpdatedAt" < EXCLUDED."shopifyUpdatedAt"
       RETURNING 1)`;
-}
-
-/** writeOrder inside a transaction the caller holds: orderUpsertCte, then (applied) orderDetailsCtes. */
-export async function writeOrderIn(tx: ShopDb, shop: string, record: OrderRecord, source: MirrorSource): Promise<ApplyOutcome> {
-  const written = await tx.$queryRaw<{ applied: boolean }[]>(Prisma.sql`WITH ${orderUpsertCte(shop, record, source)} SELECT "applied" FROM order_written`);
-  if (written.length === 0) return "stale";
-  await tx.$queryRaw(Prisma.sql`WITH ${orderDetailsCtes(shop, record, source)} SELECT 1 AS "done"`);
-  return "applied";
 }
 
 /** customers/create|update payload: the same apply-if-newer statement as an order's customer. */

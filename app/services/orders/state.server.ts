@@ -41,23 +41,21 @@ function storedResult(row: { outcome: string; fromState: string; toState: string
   };
 }
 
-/** Applies one event to its order (or returns the stored result of its earlier delivery), in a transaction of its own. */
+/**
+ * Applies one event to its order (or returns the stored result of its earlier delivery), in a
+ * transaction of its own: one read (orderMachineColumns), the domain's step, one write
+ * (commitOrderEvent) — the state row and the transition written together.
+ */
 export async function recordOrderEvent(db: ShopDb, shop: string, input: RecordedEvent): Promise<ApplyResult> {
-  return db.$transaction((tx) => recordOrderEventIn(tx as unknown as ShopDb, shop, input));
+  return db.$transaction(async (raw) => {
+    const tx = raw as unknown as ShopDb;
+    const [read] = await tx.$queryRaw<MachineRead[]>(Prisma.sql`SELECT ${orderMachineColumns(shop, input.event.orderId, input.eventKey)}`);
+    return commitOrderEvent(tx, shop, input, planOrderEvent(shop, input, read ?? { prior: null, state: null }));
+  });
 }
 
 /** The states some compensation rule settles in: in any other state there is nothing to settle, and no query is made. */
 const SETTLING_STATES: ReadonlySet<OrderState> = new Set(COMPENSATIONS.flatMap((rule) => rule.settlesIn));
-
-/**
- * recordOrderEvent inside a transaction the caller holds: one read (orderMachineColumns), the
- * domain's step, one write (commitOrderEvent). `tx` must be a transaction: the state row and the
- * transition are written together.
- */
-export async function recordOrderEventIn(tx: ShopDb, shop: string, input: RecordedEvent): Promise<ApplyResult> {
-  const [read] = await tx.$queryRaw<MachineRead[]>(Prisma.sql`SELECT ${orderMachineColumns(shop, input.event.orderId, input.eventKey)}`);
-  return commitOrderEvent(tx, shop, input, planOrderEvent(shop, input, read ?? { prior: null, state: null }));
-}
 
 /** What orderMachineColumns reads: the event's earlier transition and the order's state row, each as row_to_json text. */
 export interface MachineRead {

@@ -83,13 +83,9 @@ export function promotionUsesFromWebhook(payload: unknown): RecordedUses & { cur
  * publish. Idempotent: the same payload twice leaves the same rows.
  */
 export async function recordPromotionUses(db: ShopDb, shop: string, payload: unknown): Promise<string> {
-  return db.$transaction((tx) => recordPromotionUsesIn(tx as unknown as ShopDb, shop, payload));
-}
-
-/** recordPromotionUses inside a transaction the caller holds: promotionUsesCtes, one statement. */
-export async function recordPromotionUsesIn(tx: ShopDb, shop: string, payload: unknown): Promise<string> {
+  // One statement (promotionUsesCtes): atomic without a transaction of its own.
   const read = promotionUsesFromWebhook(payload);
-  const rows = await tx.$queryRaw<{ same: boolean }[]>(Prisma.sql`WITH ${promotionUsesCtes(shop, read)} SELECT "same" FROM promotion_uses_same`);
+  const rows = await db.$queryRaw<{ same: boolean }[]>(Prisma.sql`WITH ${promotionUsesCtes(shop, read)} SELECT "same" FROM promotion_uses_same`);
   return promotionUsesOutcome(read, rows[0]?.same === true);
 }
 
